@@ -1,0 +1,51 @@
+# innovation-kg — the two commands a newcomer needs: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint typecheck pytest install install-dev clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+# Reinstall when the project's dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(PIP) install -q -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## demo: build the synthetic demo county in the embedded store and serve it on 127.0.0.1:8000
+demo: install
+	$(BIN)/ikg demo --store sqlite:///data/demo.sqlite --host $(HOST) --port $(PORT)
+
+## test: lint, type-check and run the whole suite
+test: install-dev lint typecheck pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+# pytest exits 5 when it collected nothing: an empty run must fail, not pass.
+pytest: install-dev
+	@$(BIN)/pytest -q -n 2 --dist loadgroup; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+bench: install-dev
+	$(BIN)/python -m bench.store_bench --sizes 100000
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache data/demo.sqlite*

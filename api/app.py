@@ -1,0 +1,68 @@
+"""The FastAPI application: routers, one error handler for the whole ``KGError`` tree."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from api.routes import entities, health
+from kg.errors import KGError
+from kg.settings import Settings, get_settings
+from kg.stores import open_store
+from kg.stores.base import GraphStore
+
+log = logging.getLogger("ikg.api")
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"status": status, "code": code, "message": message}, status_code=status)
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
+    """Build the app over ``store`` (or the store named by ``settings.store``)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if getattr(app.state, "store", None) is None:
+            app.state.store = open_store(settings.store)
+        yield
+
+    app = FastAPI(
+        title="innovation-kg",
+        summary="区域创新生态知识图谱 · Regional innovation-ecosystem knowledge graph",
+        version="0.1.0",
+        lifespan=lifespan,
+        responses={
+            404: {"description": "not found"},
+            422: {"description": "invalid input"},
+        },
+    )
+    app.state.settings = settings
+    app.state.store = store
+
+    @app.exception_handler(KGError)
+    async def kg_error(_: Request, exc: KGError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = []
+        for err in exc.errors():
+            where = ".".join(str(x) for x in err.get("loc", ()))
+            parts.append(f"{where}: {err.get('msg', 'invalid')}")
+        return _error(422, "invalid_input", "; ".join(parts) or "invalid request")
+
+    @app.exception_handler(Exception)
+    async def internal(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return _error(500, "internal_error", "internal error; see the server log")
+
+    app.include_router(health.router)
+    app.include_router(entities.router)
+    return app

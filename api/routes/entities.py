@@ -1,0 +1,79 @@
+"""Entity search (Chinese substrings) and entity pages."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from api.deps import StoreDep
+from api.schemas import NodeOut, Page
+from kg.schema import NodeType
+
+router = APIRouter(prefix="/entities", tags=["entities"])
+
+Lang = Literal["zh", "en"]
+
+
+@router.get("", response_model=Page[NodeOut])
+async def search_entities(
+    store: StoreDep,
+    q: Annotated[
+        str, Query(min_length=1, max_length=200, description="名称/简称/代码中的任意片段")
+    ],
+    type: Annotated[
+        list[NodeType] | None, Query(description="restrict to these node types")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    lang: Lang = "zh",
+) -> Page[NodeOut]:
+    """Search entities by any part of their name, alias or id: “万丰” finds 浙江万丰奥威汽轮股份有限公司."""
+    found = store.search(q, types=[t.value for t in type or []], limit=limit + 1, offset=offset)
+    more = len(found) > limit
+    return Page[NodeOut](
+        items=[NodeOut.of(n, lang) for n in found[:limit]],
+        limit=limit,
+        offset=offset,
+        next_offset=offset + limit if more else None,
+    )
+
+
+class NeighbourOut(NodeOut):
+    relation: str
+    relation_label: str
+    direction: Literal["out", "in"]
+    edge_props: dict[str, object]
+
+
+class EntityOut(NodeOut):
+    neighbours: list[NeighbourOut]
+    neighbour_count: int
+
+
+@router.get("/{entity_id:path}", response_model=EntityOut)
+async def get_entity(
+    store: StoreDep,
+    entity_id: str,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    lang: Lang = "zh",
+) -> EntityOut:
+    """An entity with its properties, provenance and (up to ``limit``) neighbours."""
+    from kg.schema import label
+
+    node = store.get_node(entity_id)
+    nbrs = store.neighbours(entity_id, limit=limit)
+    return EntityOut(
+        **NodeOut.of(node, lang).model_dump(),
+        neighbours=[
+            NeighbourOut(
+                **NodeOut.of(nb.node, lang).model_dump(),
+                relation=nb.edge.type,
+                relation_label=label(nb.edge.type, lang),
+                direction=nb.direction,
+                edge_props=dict(nb.edge.props),
+            )
+            for nb in nbrs
+        ],
+        neighbour_count=len(nbrs),
+    )

@@ -1,0 +1,1 @@
+"""Ingest pipelines: source files → validated, resolved nodes and edges → a kg store."""

@@ -1,0 +1,170 @@
+"""Domain entities: small frozen dataclasses for nodes, edges and their provenance."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.errors import InvalidInput
+
+Scalar = str | int | float | bool | None
+PropValue = Scalar | list[str] | list[int] | list[float] | list[bool]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a record came from: source name, file hash, row number, ingestion time (ISO 8601)."""
+
+    source: str = ""
+    file_sha256: str = ""
+    row: int | None = None
+    ingested_at: str = ""
+
+
+@dataclass(frozen=True)
+class Node:
+    """A node: stable readable id (``enterprise:91330…``), schema type, display name and properties."""
+
+    id: str
+    type: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    props: Mapping[str, Any] = field(default_factory=dict)
+    provenance: tuple[Provenance, ...] = ()
+
+    def content_hash(self) -> str:
+        """Hash of everything but ``ingested_at``: equal hashes mean an upsert changes nothing."""
+        return _hash(
+            [
+                self.type,
+                self.name,
+                sorted(self.aliases),
+                dict(self.props),
+                _prov_key(self.provenance),
+            ]
+        )
+
+    def merged_with(self, new: Node) -> Node:
+        """This node updated by ``new``: non-null props overlay (``None`` clears), aliases unite,
+        provenance keeps the latest record per source."""
+        return Node(
+            id=self.id,
+            type=self.type,
+            name=new.name or self.name,
+            aliases=_unite(self.aliases, new.aliases, exclude=new.name or self.name),
+            props=_overlay(self.props, new.props),
+            provenance=_merge_prov(self.provenance, new.provenance),
+        )
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A directed, typed relation. ``key`` tells apart parallel edges of one type (e.g. per year)."""
+
+    source: str
+    type: str
+    target: str
+    key: str = ""
+    props: Mapping[str, Any] = field(default_factory=dict)
+    provenance: tuple[Provenance, ...] = ()
+
+    @property
+    def ident(self) -> tuple[str, str, str, str]:
+        return (self.source, self.type, self.target, self.key)
+
+    def content_hash(self) -> str:
+        return _hash([dict(self.props), _prov_key(self.provenance)])
+
+    def merged_with(self, new: Edge) -> Edge:
+        """This edge updated by ``new`` (same identity): props overlay, provenance per source."""
+        return Edge(
+            self.source,
+            self.type,
+            self.target,
+            self.key,
+            props=_overlay(self.props, new.props),
+            provenance=_merge_prov(self.provenance, new.provenance),
+        )
+
+    def years(self) -> tuple[int | None, int | None]:
+        """The (from, to) years this relation holds; ``None`` where open or timeless."""
+        year = self.props.get("year")
+        if isinstance(year, int):
+            return year, year
+        since, until = self.props.get("since"), self.props.get("until")
+        return (
+            since if isinstance(since, int) else None,
+            until if isinstance(until, int) else None,
+        )
+
+    @property
+    def weight(self) -> float | None:
+        w = self.props.get("weight")
+        return float(w) if isinstance(w, int | float) and not isinstance(w, bool) else None
+
+
+def _prov_key(prov: tuple[Provenance, ...]) -> list[Any]:
+    return sorted([p.source, p.file_sha256, p.row or 0] for p in prov)
+
+
+def _overlay(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(old)
+    for k, v in new.items():
+        if v is None:
+            out.pop(k, None)
+        else:
+            out[k] = list(v) if isinstance(v, tuple) else v
+    return out
+
+
+def _unite(old: tuple[str, ...], new: tuple[str, ...], exclude: str) -> tuple[str, ...]:
+    seen = dict.fromkeys(a for a in (*old, *new) if a and a != exclude)
+    return tuple(seen)
+
+
+def _merge_prov(old: tuple[Provenance, ...], new: tuple[Provenance, ...]) -> tuple[Provenance, ...]:
+    """Latest record per source name; an unchanged (source, file, row) keeps its first time."""
+    by_source = {p.source: p for p in old}
+    for p in new:
+        prev = by_source.get(p.source)
+        if prev is not None and (prev.file_sha256, prev.row) == (p.file_sha256, p.row):
+            continue
+        by_source[p.source] = p
+    return tuple(by_source[s] for s in sorted(by_source))
+
+
+def _hash(obj: Any) -> str:
+    return hashlib.sha1(
+        json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str).encode()
+    ).hexdigest()
+
+
+def check_props(props: Mapping[str, Any], where: str) -> None:
+    """Reject values no store can keep: nested maps, mixed lists, NaN/inf, objects.
+
+    Both SQLite (JSON) and Neo4j (property values) accept scalars and homogeneous lists only.
+    """
+    for key, value in props.items():
+        if not isinstance(key, str) or not key:
+            raise InvalidInput(f"{where}: property names must be non-empty strings, got {key!r}")
+        if key in ("id", "type", "name", "aliases"):
+            raise InvalidInput(f"{where}: property {key!r} is reserved")
+        if isinstance(value, list | tuple):
+            kinds = {type(v) for v in value}
+            if len(kinds) > 1 or (kinds and not kinds <= {str, int, float, bool}):
+                raise InvalidInput(
+                    f"{where}: property {key!r} must be a list of one scalar type, got {value!r:.80}"
+                )
+            if any(isinstance(v, float) and not math.isfinite(v) for v in value):
+                raise InvalidInput(f"{where}: property {key!r} holds a non-finite number")
+        elif value is not None and not isinstance(value, str | int | float | bool):
+            raise InvalidInput(
+                f"{where}: property {key!r} has a value that cannot be stored "
+                f"({type(value).__name__}); use a string, number, boolean or list of them"
+            )
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise InvalidInput(f"{where}: property {key!r} is {value}, which cannot be stored")

@@ -1,0 +1,48 @@
+"""One pydantic-settings ``Settings`` for the whole product, read from ``KG_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class CoverageTargets(BaseSettings):
+    """Targets for the "five full coverages" of above-scale enterprises (shares, 0–1)."""
+
+    patents: float = 1.00
+    rd_spending: float = 1.00
+    rd_institution: float = 0.96
+    iur_cooperation: float = 1.00
+    high_tech: float = 0.65
+
+
+class Settings(BaseSettings):
+    """Settings for stores, the API and analytics. ``KG_STORE`` picks the store by URL."""
+
+    model_config = SettingsConfigDict(env_prefix="KG_", env_file=".env", extra="ignore")
+
+    store: str = Field(
+        default="sqlite:///data/kg.sqlite",
+        description="sqlite:///path/to/file.sqlite or neo4j://user:pass@host:7687",
+    )
+    api_key: SecretStr | None = Field(default=None, description="key required for writes")
+    api_key_hash: str | None = Field(default=None, description="sha256 hex of the write key")
+    read_requires_key: bool = False
+    max_upload_mb: int = 50
+    host: str = "127.0.0.1"
+    port: int = 8000
+    lang: str = "zh"
+    batch_size: int = 5000
+    neo4j_batch_size: int = 5000
+    neo4j_connect_retries: int = 5
+    data_dir: Path = Path("data")
+    coverage_targets: CoverageTargets = CoverageTargets()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests build their own ``Settings``)."""
+    return Settings()

@@ -1,0 +1,491 @@
+"""The embedded store: one SQLite file in WAL mode, FTS5 trigram search for Chinese names.
+
+Properties and provenance are JSON columns; each batch is one transaction; a ``meta.version``
+counter is bumped by every batch that changes something, so readers in other processes see it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from kg.errors import EntityNotFound, InvalidInput, StoreUnavailable
+from kg.model import Edge, Node, Provenance, check_props
+from kg.schema import NODE_TYPES, RELATIONS
+from kg.stores.base import Direction, EdgeRow, Neighbour, StoreStats, UpsertResult
+
+_CHUNK = 900  # stays below SQLite's host-parameter limit in IN (...) lists
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT OR IGNORE INTO meta VALUES ('version', '0'), ('schema', '1');
+CREATE TABLE IF NOT EXISTS nodes (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    name TEXT NOT NULL,
+    aliases TEXT NOT NULL DEFAULT '',
+    props TEXT NOT NULL DEFAULT '{}',
+    provenance TEXT NOT NULL DEFAULT '[]',
+    hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS nodes_type ON nodes(type);
+CREATE TABLE IF NOT EXISTS edges (
+    src TEXT NOT NULL,
+    type TEXT NOT NULL,
+    dst TEXT NOT NULL,
+    key TEXT NOT NULL DEFAULT '',
+    props TEXT NOT NULL DEFAULT '{}',
+    provenance TEXT NOT NULL DEFAULT '[]',
+    weight REAL,
+    year_from INTEGER,
+    year_to INTEGER,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (src, type, dst, key)
+);
+CREATE INDEX IF NOT EXISTS edges_dst ON edges(dst, type);
+CREATE INDEX IF NOT EXISTS edges_type ON edges(type);
+CREATE VIRTUAL TABLE IF NOT EXISTS nodes_fts USING fts5(
+    id UNINDEXED, name, aliases, key, content='nodes', content_rowid='rowid', tokenize='trigram'
+);
+CREATE TRIGGER IF NOT EXISTS nodes_ai AFTER INSERT ON nodes BEGIN
+    INSERT INTO nodes_fts(rowid, id, name, aliases, key) VALUES (new.rowid, new.id, new.name, new.aliases, new.id);
+END;
+CREATE TRIGGER IF NOT EXISTS nodes_ad AFTER DELETE ON nodes BEGIN
+    INSERT INTO nodes_fts(nodes_fts, rowid, id, name, aliases, key)
+    VALUES ('delete', old.rowid, old.id, old.name, old.aliases, old.id);
+END;
+CREATE TRIGGER IF NOT EXISTS nodes_au AFTER UPDATE OF name, aliases ON nodes BEGIN
+    INSERT INTO nodes_fts(nodes_fts, rowid, id, name, aliases, key)
+    VALUES ('delete', old.rowid, old.id, old.name, old.aliases, old.id);
+    INSERT INTO nodes_fts(rowid, id, name, aliases, key) VALUES (new.rowid, new.id, new.name, new.aliases, new.id);
+END;
+"""
+
+_ALIAS_SEP = "\x1f"
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _prov_json(prov: tuple[Provenance, ...]) -> str:
+    return _dumps([[p.source, p.file_sha256, p.row, p.ingested_at] for p in prov])
+
+
+def _prov_load(text: str) -> tuple[Provenance, ...]:
+    return tuple(Provenance(s, h, r, t) for s, h, r, t in json.loads(text))
+
+
+def _row_node(row: Sequence[Any]) -> Node:
+    node_id, type_, name, aliases, props, prov = row[:6]
+    return Node(
+        id=node_id,
+        type=type_,
+        name=name,
+        aliases=tuple(a for a in aliases.split(_ALIAS_SEP) if a),
+        props=json.loads(props),
+        provenance=_prov_load(prov),
+    )
+
+
+def _row_edge(row: Sequence[Any]) -> Edge:
+    src, type_, dst, key, props, prov = row[:6]
+    return Edge(src, type_, dst, key, props=json.loads(props), provenance=_prov_load(prov))
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class SQLiteStore:
+    """``GraphStore`` on one SQLite file. Thread-safe: one connection per thread, writes serialised."""
+
+    def __init__(self, path: str | Path, *, url: str | None = None) -> None:
+        self.path = Path(path)
+        self.url = url or f"sqlite:///{self.path}"
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = self._conn()
+            conn.executescript(_DDL)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreUnavailable(f"cannot open SQLite store at {self.path}: {exc}") from exc
+
+    # -- connections -----------------------------------------------------------------------
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=OFF")
+            conn.execute("PRAGMA cache_size=-65536")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        with self._write_lock:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    @property
+    def version(self) -> int:
+        row = self._conn().execute("SELECT value FROM meta WHERE key='version'").fetchone()
+        return int(row[0])
+
+    @staticmethod
+    def _bump(conn: sqlite3.Connection) -> None:
+        conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='version'")
+
+    # -- writes ----------------------------------------------------------------------------
+    def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
+        batch = list(nodes)
+        seen: dict[str, Node] = {}
+        for i, node in enumerate(batch):
+            where = f"node #{i} {node.id!r}"
+            if node.type not in NODE_TYPES:
+                raise InvalidInput(f"{where}: unknown node type {node.type!r}")
+            if not node.id or not node.name or not node.name.strip():
+                raise InvalidInput(f"{where}: a node needs a non-empty id and name")
+            check_props(node.props, where)
+            # Duplicates within one batch merge in order, as they would across batches.
+            prev = seen.get(node.id)
+            if prev is not None and prev.type != node.type:
+                raise InvalidInput(
+                    f"{where}: id given twice with types {prev.type} and {node.type}"
+                )
+            seen[node.id] = prev.merged_with(node) if prev else node
+        created = updated = unchanged = 0
+        with self._write() as conn:
+            existing: dict[str, Node] = {}
+            for chunk in _chunks(list(seen)):
+                marks = ",".join("?" * len(chunk))
+                for row in conn.execute(
+                    f"SELECT id, type, name, aliases, props, provenance FROM nodes WHERE id IN ({marks})",
+                    chunk,
+                ):
+                    existing[row[0]] = _row_node(row)
+            inserts: list[tuple[Any, ...]] = []
+            updates: list[tuple[Any, ...]] = []
+            for node in seen.values():
+                old = existing.get(node.id)
+                if old is None:
+                    fresh = Node(node.id, node.type, node.name).merged_with(node)
+                    inserts.append(self._node_row(fresh))
+                    created += 1
+                    continue
+                if old.type != node.type:
+                    raise InvalidInput(
+                        f"node {node.id!r}: id already used by a {old.type}, cannot become a {node.type}"
+                    )
+                merged = old.merged_with(node)
+                if merged.content_hash() == old.content_hash():
+                    unchanged += 1
+                else:
+                    updates.append(self._node_row(merged))
+                    updated += 1
+            try:
+                conn.executemany(
+                    "INSERT INTO nodes (id, type, name, aliases, props, provenance, hash) "
+                    "VALUES (?,?,?,?,?,?,?)",
+                    inserts,
+                )
+                conn.executemany(
+                    "UPDATE nodes SET type=?2, name=?3, aliases=?4, props=?5, provenance=?6, hash=?7 "
+                    "WHERE id=?1",
+                    updates,
+                )
+            except sqlite3.Error as exc:
+                raise InvalidInput(f"node batch rejected by SQLite: {exc}") from exc
+            if created or updated:
+                self._bump(conn)
+        return UpsertResult(created, updated, unchanged)
+
+    @staticmethod
+    def _node_row(n: Node) -> tuple[Any, ...]:
+        return (
+            n.id,
+            n.type,
+            n.name,
+            _ALIAS_SEP.join(n.aliases),
+            _dumps(dict(n.props)),
+            _prov_json(n.provenance),
+            n.content_hash(),
+        )
+
+    @staticmethod
+    def _edge_row(e: Edge) -> tuple[Any, ...]:
+        year_from, year_to = e.years()
+        return (
+            e.source,
+            e.type,
+            e.target,
+            e.key,
+            _dumps(dict(e.props)),
+            _prov_json(e.provenance),
+            e.weight,
+            year_from,
+            year_to,
+            e.content_hash(),
+        )
+
+    def _types_of(self, conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(set(ids))):
+            marks = ",".join("?" * len(chunk))
+            found.update(conn.execute(f"SELECT id, type FROM nodes WHERE id IN ({marks})", chunk))
+        return found
+
+    def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
+        seen: dict[tuple[str, str, str, str], Edge] = {}
+        for i, edge in enumerate(edges):
+            where = f"edge #{i} ({edge.source})-[{edge.type}]->({edge.target})"
+            if edge.type not in RELATIONS:
+                raise InvalidInput(f"{where}: unknown relation type {edge.type!r}")
+            check_props(edge.props, where)
+            prev = seen.get(edge.ident)
+            seen[edge.ident] = prev.merged_with(edge) if prev else edge
+        created = updated = unchanged = 0
+        with self._write() as conn:
+            types = self._types_of(conn, [x for e in seen.values() for x in (e.source, e.target)])
+            for i, edge in enumerate(seen.values()):
+                spec = RELATIONS[edge.type]
+                for end, allowed, label in (
+                    (edge.source, spec.sources, "source"),
+                    (edge.target, spec.targets, "target"),
+                ):
+                    t = types.get(end)
+                    where = f"edge #{i} ({edge.source})-[{edge.type}]->({edge.target})"
+                    if t is None:
+                        raise InvalidInput(f"{where}: {label} {end!r} is not in the store")
+                    if t not in allowed:
+                        raise InvalidInput(
+                            f"{where}: {label} is a {t}; {edge.type} takes {'/'.join(allowed)}"
+                        )
+            inserts: list[tuple[Any, ...]] = []
+            updates: list[tuple[Any, ...]] = []
+            lookup = (
+                "SELECT src, type, dst, key, props, provenance FROM edges "
+                "WHERE src=? AND type=? AND dst=? AND key=?"
+            )
+            for edge in seen.values():
+                row = conn.execute(lookup, edge.ident).fetchone()
+                if row is None:
+                    inserts.append(self._edge_row(Edge(*edge.ident).merged_with(edge)))
+                    created += 1
+                    continue
+                old = _row_edge(row)
+                merged = old.merged_with(edge)
+                if merged.content_hash() == old.content_hash():
+                    unchanged += 1
+                else:
+                    updates.append(self._edge_row(merged))
+                    updated += 1
+            sql = (
+                "INSERT INTO edges (src, type, dst, key, props, provenance, weight, year_from, "
+                "year_to, hash) VALUES (?,?,?,?,?,?,?,?,?,?)"
+            )
+            try:
+                conn.executemany(sql, inserts)
+                conn.executemany(sql.replace("INSERT", "INSERT OR REPLACE", 1), updates)
+            except sqlite3.Error as exc:
+                raise InvalidInput(f"edge batch rejected by SQLite: {exc}") from exc
+            if created or updated:
+                self._bump(conn)
+        return UpsertResult(created, updated, unchanged)
+
+    def delete_nodes(self, node_ids: Iterable[str]) -> int:
+        ids = list(dict.fromkeys(node_ids))
+        deleted = 0
+        with self._write() as conn:
+            for chunk in _chunks(ids, _CHUNK // 2):
+                marks = ",".join("?" * len(chunk))
+                conn.execute(
+                    f"DELETE FROM edges WHERE src IN ({marks}) OR dst IN ({marks})",
+                    [*chunk, *chunk],
+                )
+                deleted += conn.execute(f"DELETE FROM nodes WHERE id IN ({marks})", chunk).rowcount
+            if deleted:
+                self._bump(conn)
+        return deleted
+
+    def delete_edges(self, idents: Iterable[tuple[str, str, str, str]]) -> int:
+        deleted = 0
+        with self._write() as conn:
+            for ident in idents:
+                deleted += conn.execute(
+                    "DELETE FROM edges WHERE src=? AND type=? AND dst=? AND key=?", ident
+                ).rowcount
+            if deleted:
+                self._bump(conn)
+        return deleted
+
+    # -- reads -----------------------------------------------------------------------------
+    def get_node(self, node_id: str) -> Node:
+        row = (
+            self._conn()
+            .execute(
+                "SELECT id, type, name, aliases, props, provenance FROM nodes WHERE id=?",
+                (node_id,),
+            )
+            .fetchone()
+        )
+        if row is None:
+            raise EntityNotFound(f"no entity with id {node_id!r}")
+        return _row_node(row)
+
+    def get_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]:
+        out: dict[str, Node] = {}
+        conn = self._conn()
+        for chunk in _chunks(list(dict.fromkeys(node_ids))):
+            marks = ",".join("?" * len(chunk))
+            for row in conn.execute(
+                f"SELECT id, type, name, aliases, props, provenance FROM nodes WHERE id IN ({marks})",
+                chunk,
+            ):
+                out[row[0]] = _row_node(row)
+        return out
+
+    def search(
+        self, text: str, *, types: Iterable[str] | None = None, limit: int = 20, offset: int = 0
+    ) -> list[Node]:
+        q = text.strip()
+        if not q:
+            return []
+        type_list = list(types or [])
+        type_sql = f" AND n.type IN ({','.join('?' * len(type_list))})" if type_list else ""
+        order = (
+            " ORDER BY (n.name = ?) DESC, (n.name LIKE ? ESCAPE '\\') DESC, length(n.name), n.id"
+            " LIMIT ? OFFSET ?"
+        )
+        like = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        tail = [q, like + "%", limit, offset]
+        cols = "n.id, n.type, n.name, n.aliases, n.props, n.provenance"
+        if len(q) >= 3:
+            # Trigram FTS: any substring of three or more characters, via the index.
+            match = '"' + q.replace('"', '""') + '"'
+            sql = (
+                f"SELECT {cols} FROM nodes_fts f JOIN nodes n ON n.rowid = f.rowid "
+                f"WHERE nodes_fts MATCH ?{type_sql}{order}"
+            )
+            params: list[Any] = [match, *type_list, *tail]
+        else:
+            # Trigrams cannot index one- or two-character queries ("万丰"): scan names and aliases.
+            sql = (
+                f"SELECT {cols} FROM nodes n WHERE (n.name LIKE ? ESCAPE '\\' OR n.aliases LIKE ? "
+                f"ESCAPE '\\' OR n.id LIKE ? ESCAPE '\\'){type_sql}{order}"
+            )
+            pat = f"%{like}%"
+            params = [pat, pat, pat, *type_list, *tail]
+        return [_row_node(r) for r in self._conn().execute(sql, params)]
+
+    def neighbours(
+        self,
+        node_id: str,
+        *,
+        rel_types: Iterable[str] | None = None,
+        direction: Direction = "both",
+        limit: int | None = None,
+    ) -> list[Neighbour]:
+        self.get_node(node_id)
+        rels = list(rel_types or [])
+        rel_sql = f" AND e.type IN ({','.join('?' * len(rels))})" if rels else ""
+        cols = "e.src, e.type, e.dst, e.key, e.props, e.provenance, n.id, n.type, n.name, n.aliases, n.props, n.provenance"
+        parts: list[tuple[str, list[Any], str]] = []
+        if direction in ("out", "both"):
+            parts.append(
+                (
+                    f"SELECT {cols} FROM edges e JOIN nodes n ON n.id = e.dst WHERE e.src=?{rel_sql}",
+                    [node_id, *rels],
+                    "out",
+                )
+            )
+        if direction in ("in", "both"):
+            parts.append(
+                (
+                    f"SELECT {cols} FROM edges e JOIN nodes n ON n.id = e.src WHERE e.dst=?{rel_sql}",
+                    [node_id, *rels],
+                    "in",
+                )
+            )
+        out: list[Neighbour] = []
+        conn = self._conn()
+        for sql, params, way in parts:
+            suffix = " LIMIT ?" if limit is not None else ""
+            extra = [limit - len(out)] if limit is not None else []
+            if limit is not None and len(out) >= limit:
+                break
+            for row in conn.execute(sql + suffix, [*params, *extra]):
+                out.append(Neighbour(_row_edge(row[:6]), _row_node(row[6:]), way))  # type: ignore[arg-type]
+        return out
+
+    def iter_nodes(self, types: Iterable[str] | None = None) -> Iterator[Node]:
+        type_list = list(types or [])
+        sql = "SELECT id, type, name, aliases, props, provenance FROM nodes"
+        if type_list:
+            sql += f" WHERE type IN ({','.join('?' * len(type_list))})"
+        cur = self._reader().execute(sql, type_list)
+        for row in cur:
+            yield _row_node(row)
+
+    def iter_edges(self, types: Iterable[str] | None = None) -> Iterator[Edge]:
+        type_list = list(types or [])
+        sql = "SELECT src, type, dst, key, props, provenance FROM edges"
+        if type_list:
+            sql += f" WHERE type IN ({','.join('?' * len(type_list))})"
+        for row in self._reader().execute(sql, type_list):
+            yield _row_edge(row)
+
+    def iter_edge_rows(self, types: Iterable[str] | None = None) -> Iterator[EdgeRow]:
+        type_list = list(types or [])
+        sql = "SELECT src, type, dst, weight, year_from, year_to FROM edges"
+        if type_list:
+            sql += f" WHERE type IN ({','.join('?' * len(type_list))})"
+        yield from self._reader().execute(sql, type_list)
+
+    def _reader(self) -> sqlite3.Connection:
+        """A fresh connection for long streams, so a write on this thread cannot disturb them."""
+        conn = sqlite3.connect(self.path, check_same_thread=False)
+        conn.execute("PRAGMA cache_size=-65536")
+        return conn
+
+    def stats(self) -> StoreStats:
+        conn = self._conn()
+        with self._write_lock:  # one consistent snapshot of counts and version
+            conn.execute("BEGIN")
+            try:
+                nodes = dict(
+                    conn.execute("SELECT type, count(*) FROM nodes GROUP BY type").fetchall()
+                )
+                edges = dict(
+                    conn.execute("SELECT type, count(*) FROM edges GROUP BY type").fetchall()
+                )
+                version = int(
+                    conn.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0]
+                )
+            finally:
+                conn.execute("COMMIT")
+        return StoreStats(nodes=nodes, edges=edges, version=version)

@@ -1,0 +1,1 @@
+"""Named analyst queries: pure functions over the projected graph."""

@@ -1,0 +1,67 @@
+"""Projection into networkx and arrays, on the hand-built graph (see tests/conftest.py)."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+
+from kg.arrays import project_arrays
+from kg.model import Node
+from kg.projection import Window, project
+from kg.stores.base import GraphStore
+
+
+def test_whole_graph(tiny: GraphStore) -> None:
+    g = project(tiny)
+    assert g.number_of_nodes() == 5 and g.number_of_edges() == 6
+    assert g.nodes["enterprise:甲公司"]["type"] == "Enterprise"
+    assert g.nodes["enterprise:甲公司"]["high_tech"] is True
+    (data,) = g.get_edge_data("enterprise:甲公司", "university:浙江大学").values()
+    assert data["type"] == "COLLABORATES_WITH" and data["weight"] == 1.0 and data["amount"] == 120.0
+    # 乙公司 reaches 浙江大学 through 甲公司 (or the project) in two hops
+    assert (
+        nx.shortest_path_length(
+            g.to_undirected(as_view=True), "enterprise:乙公司", "university:浙江大学"
+        )
+        == 2
+    )
+
+
+def test_year_window_drops_later_relations_and_nodes(tiny: GraphStore) -> None:
+    g = project(tiny, Window.of(year_to=2023))
+    assert "project:项目X" not in g  # a 2024 project
+    assert g.has_edge("enterprise:乙公司", "enterprise:甲公司")  # supplies since 2019, still holds
+    g2 = project(tiny, Window.of(year_from=2022))
+    assert not g2.has_edge("enterprise:甲公司", "university:浙江大学")  # a 2021 agreement
+    assert g2.has_edge("talent:张三", "enterprise:甲公司")  # affiliated since 2020, open-ended
+
+
+def test_type_filters(tiny: GraphStore) -> None:
+    g = project(tiny, Window.of(node_types=["Enterprise", "University"]))
+    assert set(g.nodes) == {"enterprise:甲公司", "enterprise:乙公司", "university:浙江大学"}
+    assert {d["type"] for *_, d in g.edges(data=True)} == {"COLLABORATES_WITH", "SUPPLIES"}
+    g2 = project(tiny, Window.of(rel_types=["SUPPLIES"]))
+    assert g2.number_of_nodes() == 5 and g2.number_of_edges() == 1
+
+
+def test_cached_by_version(tiny: GraphStore) -> None:
+    g1 = project(tiny)
+    assert project(tiny) is g1
+    tiny.upsert_nodes([Node("enterprise:丙公司", "Enterprise", "丙公司")])
+    g2 = project(tiny)
+    assert g2 is not g1 and "enterprise:丙公司" in g2
+
+
+def test_arrays_match_graph(tiny: GraphStore) -> None:
+    a = project_arrays(tiny)
+    assert a.n == 5 and len(a.src) == 6
+    adj = a.adjacency()
+    i, j = a.index["enterprise:甲公司"], a.index["university:浙江大学"]
+    assert adj[i, j] == adj[j, i] == 1.0
+    assert sorted(a.ids[k] for k in a.of_type("Enterprise")) == [
+        "enterprise:乙公司",
+        "enterprise:甲公司",
+    ]
+    later = project_arrays(tiny, Window.of(year_to=2023))
+    assert "project:项目X" not in later.index
+    assert np.all(later.weight > 0)

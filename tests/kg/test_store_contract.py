@@ -1,0 +1,164 @@
+"""The store contract: every store must pass these, on the same small graph."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.errors import EntityNotFound, InvalidInput
+from kg.model import Edge, Node, Provenance
+from kg.stores.base import GraphStore
+from tests.conftest import PROV, tiny_edges, tiny_nodes
+
+
+def test_upsert_counts_and_stats(store: GraphStore) -> None:
+    v0 = store.version
+    r = store.upsert_nodes(tiny_nodes())
+    assert (r.created, r.updated, r.unchanged) == (5, 0, 0)
+    r = store.upsert_edges(tiny_edges())
+    assert (r.created, r.updated, r.unchanged) == (6, 0, 0)
+    s = store.stats()
+    assert s.nodes == {"Talent": 1, "Enterprise": 2, "University": 1, "Project": 1}
+    assert s.edge_count == 6 and s.edges["COLLABORATES_WITH"] == 1
+    assert s.version > v0
+
+
+def test_reupsert_changes_nothing(tiny: GraphStore) -> None:
+    before, version = tiny.stats(), tiny.version
+    later = (Provenance("test", "sha-test", 1, "2027-05-05T00:00:00"),)  # same file, later run
+    again = [Node(n.id, n.type, n.name, n.aliases, n.props, later) for n in tiny_nodes()]
+    r = tiny.upsert_nodes(again)
+    assert (r.created, r.updated, r.unchanged) == (0, 0, 5)
+    r = tiny.upsert_edges(tiny_edges())
+    assert (r.created, r.updated, r.unchanged) == (0, 0, 6)
+    assert tiny.stats() == before
+    assert tiny.version == version
+
+
+def test_changed_property_updates_in_place_and_bumps_version(tiny: GraphStore) -> None:
+    version = tiny.version
+    r = tiny.upsert_nodes(
+        [
+            Node(
+                "enterprise:乙公司",
+                "Enterprise",
+                "新昌乙精密机械有限公司",
+                (),
+                {"high_tech": True},
+                PROV,
+            )
+        ]
+    )
+    assert (r.created, r.updated) == (0, 1)
+    node = tiny.get_node("enterprise:乙公司")
+    assert node.props == {"above_scale": True, "high_tech": True}
+    assert tiny.version > version
+    assert tiny.stats().nodes["Enterprise"] == 2
+
+
+def test_edge_to_missing_node_rejects_whole_batch(tiny: GraphStore) -> None:
+    before, version = tiny.stats(), tiny.version
+    good = Edge(
+        "enterprise:乙公司", "COLLABORATES_WITH", "university:浙江大学", "2025", {"year": 2025}
+    )
+    bad = Edge("enterprise:乙公司", "SUPPLIES", "enterprise:不存在")
+    with pytest.raises(InvalidInput, match="不存在"):
+        tiny.upsert_edges([good, bad])
+    assert tiny.stats() == before and tiny.version == version
+
+
+def test_unstorable_property_rejects_batch_naming_record(tiny: GraphStore) -> None:
+    before = tiny.stats()
+    nodes = [
+        Node("enterprise:丙公司", "Enterprise", "丙公司"),
+        Node("enterprise:丁公司", "Enterprise", "丁公司", props={"address": {"city": "新昌"}}),
+    ]
+    with pytest.raises(InvalidInput, match=r"丁公司.*address"):
+        tiny.upsert_nodes(nodes)
+    assert tiny.stats() == before
+    with pytest.raises(EntityNotFound):
+        tiny.get_node("enterprise:丙公司")
+
+
+def test_edge_endpoint_types_follow_schema(tiny: GraphStore) -> None:
+    with pytest.raises(InvalidInput, match="SUPPLIES"):
+        tiny.upsert_edges([Edge("university:浙江大学", "SUPPLIES", "enterprise:甲公司")])
+
+
+def test_unknown_types_rejected(store: GraphStore) -> None:
+    with pytest.raises(InvalidInput, match="unknown node type"):
+        store.upsert_nodes([Node("x:1", "Spaceship", "x")])
+
+
+def test_chinese_substring_search(tiny: GraphStore) -> None:
+    assert [n.id for n in tiny.search("甲科技")] == ["enterprise:甲公司"]
+    assert [n.id for n in tiny.search("精密")] == ["enterprise:乙公司"]  # two characters
+    assert [n.id for n in tiny.search("浙大")] == ["university:浙江大学"]  # an alias
+    assert [n.id for n in tiny.search("浙江", types=["University"])] == ["university:浙江大学"]
+    # exact name first, then names that start with the query
+    assert tiny.search("浙江")[0].id == "university:浙江大学"
+    assert tiny.search("不存在的公司") == []
+
+
+def test_search_paginates(tiny: GraphStore) -> None:
+    first = tiny.search("公司", limit=1)
+    second = tiny.search("公司", limit=1, offset=1)
+    assert len(first) == len(second) == 1 and first != second
+
+
+def test_neighbours_both_directions(tiny: GraphStore) -> None:
+    nbrs = tiny.neighbours("enterprise:甲公司")
+    got = sorted((nb.direction, nb.edge.type, nb.node.id) for nb in nbrs)
+    assert got == [
+        ("in", "AFFILIATED_WITH", "talent:张三"),
+        ("in", "SUPPLIES", "enterprise:乙公司"),
+        ("out", "COLLABORATES_WITH", "university:浙江大学"),
+    ]
+    only_out = tiny.neighbours(
+        "enterprise:甲公司", direction="out", rel_types=["COLLABORATES_WITH"]
+    )
+    assert [nb.node.name for nb in only_out] == ["浙江大学"]
+    with pytest.raises(EntityNotFound):
+        tiny.neighbours("enterprise:nobody")
+
+
+def test_provenance_kept(tiny: GraphStore) -> None:
+    node = tiny.get_node("talent:张三")
+    assert node.provenance == PROV
+    edge = next(e for e in tiny.iter_edges(["SUPPLIES"]))
+    assert edge.provenance == PROV and edge.props == {"since": 2019}
+
+
+def test_second_source_adds_provenance_without_losing_first(tiny: GraphStore) -> None:
+    other = (Provenance("patents.csv", "sha-2", 7, "2026-02-02T00:00:00"),)
+    tiny.upsert_nodes(
+        [Node("university:浙江大学", "University", "浙江大学", props={}, provenance=other)]
+    )
+    sources = [p.source for p in tiny.get_node("university:浙江大学").provenance]
+    assert sources == ["patents.csv", "test"]
+
+
+def test_stream_filtered_by_type(tiny: GraphStore) -> None:
+    assert {n.id for n in tiny.iter_nodes(["Enterprise"])} == {
+        "enterprise:甲公司",
+        "enterprise:乙公司",
+    }
+    assert {e.type for e in tiny.iter_edges(["LEADS", "SUPPLIES"])} == {"LEADS", "SUPPLIES"}
+    rows = list(tiny.iter_edge_rows(["COLLABORATES_WITH"]))
+    assert rows == [
+        ("enterprise:甲公司", "COLLABORATES_WITH", "university:浙江大学", None, 2021, 2021)
+    ]
+
+
+def test_delete_node_removes_its_edges(tiny: GraphStore) -> None:
+    version = tiny.version
+    assert tiny.delete_nodes(["enterprise:乙公司"]) == 1
+    s = tiny.stats()
+    assert s.nodes["Enterprise"] == 1 and "SUPPLIES" not in s.edges and "LEADS" not in s.edges
+    assert tiny.version > version
+    assert tiny.delete_edges([("talent:张三", "ALUMNUS_OF", "university:浙江大学", "")]) == 1
+    assert "ALUMNUS_OF" not in tiny.stats().edges
+
+
+def test_node_cannot_change_type(tiny: GraphStore) -> None:
+    with pytest.raises(InvalidInput, match="already used by a Talent"):
+        tiny.upsert_nodes([Node("talent:张三", "Enterprise", "张三")])
