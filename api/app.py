@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
@@ -65,4 +67,21 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     app.include_router(health.router)
     app.include_router(entities.router)
+    for router in _discovered_routers():
+        app.include_router(router)
     return app
+
+
+def _discovered_routers() -> list[APIRouter]:
+    """Every other module of ``api.routes`` that defines ``router``, in name order."""
+    import api.routes
+
+    found = []
+    for mod in sorted(pkgutil.iter_modules(api.routes.__path__), key=lambda m: m.name):
+        if mod.name in ("health", "entities"):
+            continue
+        module = importlib.import_module(f"api.routes.{mod.name}")
+        router = getattr(module, "router", None)
+        if isinstance(router, APIRouter):
+            found.append(router)
+    return found

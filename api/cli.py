@@ -108,6 +108,20 @@ def search(
     console.print(table)
 
 
+def _load_commands() -> None:
+    """Import every module of ``api.commands`` so each adds its commands to ``app``."""
+    import importlib
+    import pkgutil
+
+    import api.commands
+
+    for mod in pkgutil.iter_modules(api.commands.__path__):
+        importlib.import_module(f"api.commands.{mod.name}")
+
+
+_load_commands()
+
+
 def main() -> None:
     """Entry point: run the CLI, mapping domain errors to a message and an exit code."""
     try:
