@@ -309,7 +309,7 @@ RELATIONS: dict[str, RelationSpec] = {
             "interval",
             0.6,
             properties=(
-                _p("role", "str", "角色（链主/成员）", "role (leader/member)"),
+                _p("role", "str", "角色（链主/成员/支撑）", "role (leader/member/support)"),
                 _SINCE,
                 _UNTIL,
             ),
