@@ -162,3 +162,10 @@ def test_delete_node_removes_its_edges(tiny: GraphStore) -> None:
 def test_node_cannot_change_type(tiny: GraphStore) -> None:
     with pytest.raises(InvalidInput, match="already used by a Talent"):
         tiny.upsert_nodes([Node("talent:张三", "Enterprise", "张三")])
+
+
+def test_search_by_code_in_id(store: GraphStore) -> None:
+    store.upsert_nodes(
+        [Node("enterprise:91330624MA2BXXXX1", "Enterprise", "新昌某科技有限公司", props={})]
+    )
+    assert [n.id for n in store.search("MA2BXXXX")] == ["enterprise:91330624MA2BXXXX1"]
