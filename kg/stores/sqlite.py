@@ -472,13 +472,18 @@ class SQLiteStore:
         for row in cur:
             yield _row_node(row)
 
-    def iter_edges(self, types: Iterable[str] | None = None) -> Iterator[Edge]:
+    def iter_edges(
+        self, types: Iterable[str] | None = None, *, with_provenance: bool = True
+    ) -> Iterator[Edge]:
         type_list = list(types or [])
-        sql = "SELECT src, type, dst, key, props, provenance FROM edges"
+        sql = "SELECT src, type, dst, key, props" + (", provenance" if with_provenance else "")
+        sql += " FROM edges"
         if type_list:
             sql += f" WHERE type IN ({','.join('?' * len(type_list))})"
+        loads = orjson.loads
         for row in self._reader().execute(sql, type_list):
-            yield _row_edge(row)
+            prov = _prov_load(row[5]) if with_provenance else ()
+            yield Edge(row[0], row[1], row[2], row[3], loads(row[4]), prov)
 
     def iter_edge_rows(self, types: Iterable[str] | None = None) -> Iterator[EdgeRow]:
         type_list = list(types or [])
