@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from weakref import WeakKeyDictionary
 
 import networkx as nx
 
@@ -142,7 +143,7 @@ def is_sme(data: dict[str, Any]) -> bool:
     )
 
 
-def local_regions(G: nx.MultiDiGraph) -> frozenset[str]:
+def _local_regions(G: nx.MultiDiGraph) -> frozenset[str]:
     """Names and ids of the county's regions: those of enterprises marked ``local``, and the
     regions above them (``LOCATED_IN``) up to the county level (one step when levels are unknown)."""
     regions: set[str] = set()
@@ -168,9 +169,21 @@ def local_regions(G: nx.MultiDiGraph) -> frozenset[str]:
     return frozenset(regions)
 
 
+_REGIONS: WeakKeyDictionary[nx.MultiDiGraph, frozenset[str]] = WeakKeyDictionary()
+
+
+def local_regions(G: nx.MultiDiGraph) -> frozenset[str]:
+    """The county's regions (see :func:`_local_regions`), remembered per projection: projections
+    are read-only, and scanning a province-scale graph for them takes a second."""
+    found = _REGIONS.get(G)
+    if found is None:
+        found = _REGIONS[G] = _local_regions(G)
+    return found
+
+
 def is_local(G: nx.MultiDiGraph, n: str, regions: frozenset[str]) -> bool:
     """Whether ``n`` is in the county: its ``local`` flag if set, else its region (property or
-    ``LOCATED_IN``) is one of the county's (see :func:`local_regions`)."""
+    ``LOCATED_IN``) is one of the county's (see :func:`_local_regions`)."""
     d = G.nodes[n]
     if d.get("local") is not None:
         return bool(d["local"])
