@@ -49,7 +49,6 @@ CREATE TABLE IF NOT EXISTS edges (
     PRIMARY KEY (src, type, dst, key)
 );
 CREATE INDEX IF NOT EXISTS edges_dst ON edges(dst, type);
-CREATE INDEX IF NOT EXISTS edges_type ON edges(type);
 CREATE VIRTUAL TABLE IF NOT EXISTS nodes_fts USING fts5(
     name, aliases, content='nodes', content_rowid='rowid', tokenize='trigram'
 );
@@ -111,6 +110,11 @@ class SQLiteStore:
         self.url = url or f"sqlite:///{self.path}"
         self._local = threading.local()
         self._write_lock = threading.Lock()
+        # Types of nodes known to exist, so edge batches need not look their ends up again. Valid
+        # while nobody else writes: cleared whenever the version moved under us (another process).
+        self._known: dict[str, str] = {}
+        self._pending: dict[str, str] = {}
+        self._known_version = -1
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = self._conn()
@@ -137,13 +141,25 @@ class SQLiteStore:
         conn = self._conn()
         with self._write_lock:
             conn.execute("BEGIN IMMEDIATE")
+            if self._read_version(conn) != self._known_version or len(self._known) > 5_000_000:
+                self._known.clear()
+            self._pending.clear()
             try:
                 yield conn
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
             else:
+                version = self._read_version(conn)
                 conn.execute("COMMIT")
+                self._known.update(self._pending)
+                self._known_version = version
+            finally:
+                self._pending.clear()
+
+    @staticmethod
+    def _read_version(conn: sqlite3.Connection) -> int:
+        return int(conn.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0])
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -153,8 +169,7 @@ class SQLiteStore:
 
     @property
     def version(self) -> int:
-        row = self._conn().execute("SELECT value FROM meta WHERE key='version'").fetchone()
-        return int(row[0])
+        return self._read_version(self._conn())
 
     @staticmethod
     def _bump(conn: sqlite3.Connection) -> None:
@@ -192,6 +207,7 @@ class SQLiteStore:
             updates: list[tuple[Any, ...]] = []
             for node in seen.values():
                 old = existing.get(node.id)
+                self._pending[node.id] = node.type
                 if old is None:
                     inserts.append(self._node_row(node.normalised()))
                     created += 1
@@ -252,10 +268,22 @@ class SQLiteStore:
         )
 
     def _types_of(self, conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
+        known = self._known
         found: dict[str, str] = {}
-        for chunk in _chunks(list(set(ids))):
+        missing = []
+        for node_id in set(ids):
+            t = known.get(node_id)
+            if t is None:
+                missing.append(node_id)
+            else:
+                found[node_id] = t
+        for chunk in _chunks(missing):
             marks = ",".join("?" * len(chunk))
-            found.update(conn.execute(f"SELECT id, type FROM nodes WHERE id IN ({marks})", chunk))
+            rows = conn.execute(
+                f"SELECT id, type FROM nodes WHERE id IN ({marks})", chunk
+            ).fetchall()
+            found.update(rows)
+            self._pending.update(rows)
         return found
 
     def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
@@ -334,6 +362,7 @@ class SQLiteStore:
         ids = list(dict.fromkeys(node_ids))
         deleted = 0
         with self._write() as conn:
+            self._known.clear()
             for chunk in _chunks(ids, _CHUNK // 2):
                 marks = ",".join("?" * len(chunk))
                 conn.execute(
