@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     neo4j_batch_size: int = 5000
     neo4j_connect_retries: int = 5
     data_dir: Path = Path("data")
+    rdf_base: str = Field(
+        default="https://w3id.org/innovation-kg/id/",
+        description="namespace of node IRIs in RDF exports: <rdf_base><node id>; ends with / or #",
+    )
     coverage_targets: CoverageTargets = CoverageTargets()
 
 
