@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     audit_log: Path = Field(
         default=Path("data/audit.jsonl"), description="append-only JSON lines, one per write"
     )
+    rdf_base: str = Field(
+        default="https://w3id.org/innovation-kg/id/",
+        description="namespace of node IRIs in RDF exports: <rdf_base><node id>; ends with / or #",
+    )
     coverage_targets: CoverageTargets = CoverageTargets()
 
 
