@@ -31,8 +31,9 @@ COMPONENTS = (
     "track_record",
     "popularity",
 )
-# Picked on the planted graph's earlier split (until 2021 → 2022), never on the reported years:
-# see bench/RESULTS.md and queries/evaluation.py.
+# Hand-set priors, not fitted: every signal on, people and chain evidence counting most.
+# ``ikg evaluate recommendations --tune`` also reports weights fitted on an earlier split than
+# the one it reports (see queries/evaluation.py and bench/RESULTS.md).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "field_fit": 1.0,
     "adamic_adar": 0.5,
@@ -98,7 +99,7 @@ def raw_block(
 def transform(F: PairFeatures, raw: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Each component mapped to [0, 1] (see the module docstring)."""
     ppr = raw["ppr"]
-    top = ppr.max(axis=1, keepdims=True)
+    top = ppr.max(axis=1, keepdims=True, initial=0.0)
     most = np.log1p(F.collab_degree[F.orgs].max(initial=0.0))
     return {
         "field_fit": raw["field_fit"],
