@@ -91,6 +91,7 @@ class RowLoader:
         if res.id is None:
             column = (rule.each or rule.name).column if (rule.each or rule.name) else draft.ref  # type: ignore[union-attr]
             raise RowRejected(column or draft.ref, missing_reason(draft.name, res))
+        self.resolver.remember_aliases(res.id, res.type, draft.aliases)
         if rule.create:
             spec = NODE_TYPES[res.type]
             props = {k: v for k, v in draft.props.items() if spec.property(k)}

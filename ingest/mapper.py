@@ -202,8 +202,9 @@ class RowMapper:
         return drafts
 
     def _props(
-        self, rule: NodeRule, record: dict[str, Any]
+        self, rule: NodeRule | EdgeRule, record: dict[str, Any]
     ) -> tuple[dict[str, Any], dict[str, str]]:
+        """The rule's parsed properties (blank ones left out) and the column each came from."""
         props: dict[str, Any] = {}
         columns: dict[str, str] = {}
         for key, spec in rule.properties.items():
@@ -211,19 +212,14 @@ class RowMapper:
             if value is not None:
                 props[key] = value
                 columns[key] = spec.column or key
-        for key, value in self.mapping.constants.items():
-            if key not in props and rule.property_spec(key) is not None:
-                props[key] = value
+        if isinstance(rule, NodeRule):
+            for key, value in self.mapping.constants.items():
+                if key not in props and rule.property_spec(key) is not None:
+                    props[key] = value
         return props, columns
 
     def _edge(self, rule: EdgeRule, record: dict[str, Any]) -> EdgeDraft:
-        props: dict[str, Any] = {}
-        columns: dict[str, str] = {}
-        for key, spec in rule.properties.items():
-            value = self.value(record, spec, rule.property_spec(key))
-            if value is not None:
-                props[key] = value
-                columns[key] = spec.column or key
+        props, columns = self._props(rule, record)
         validate_props("edge", rule.type, props, columns)
         key = ""
         if rule.key is not None:

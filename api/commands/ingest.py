@@ -105,3 +105,16 @@ def ingest(
         if rejects is not None:
             console.print(f"rejected rows written to {rejects}")
         raise typer.Exit(EXIT_ROWS_REJECTED)
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="folder to write the source files into")],
+    scale: Annotated[float, typer.Option(help="size multiplier (1 = ~650 enterprises)")] = 1.0,
+    seed: Annotated[int, typer.Option(help="random seed: same seed, same files")] = 7,
+) -> None:
+    """Write a synthetic county's source files and mappings (ingest them with `ikg ingest`)."""
+    from ingest.synthetic import generate as write_county
+
+    paths = write_county(out, scale=scale, seed=seed)
+    console.print(f"wrote {len(paths)} files (synthetic 合成数据) to {out}")
