@@ -11,6 +11,7 @@ from ingest.loader import Loaded, missing_reason, note_resolution
 from ingest.mapper import RowRejected
 from ingest.mapping import Mapping, RelationName, TriplesSpec
 from ingest.readers import CellError
+from ingest.readers.rdf import local_name
 from ingest.resolve import Resolver
 from ingest.values import clean_text, is_blank, parse_value, parse_year
 from kg.errors import InvalidInput
@@ -18,11 +19,6 @@ from kg.model import Edge, Node, Provenance
 from kg.schema import NODE_TYPES
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-
-def local_name(iri: str) -> str:
-    """``http://schema.org/name`` → ``name``; a plain word stays itself."""
-    return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 class TriplesLoader:

@@ -188,6 +188,22 @@ class County:
         return [key for _, key in scored[:k]]
 
     def _research_orgs(self) -> None:
+        supports = {
+            name: self._supports(weights, 2 if name == "浙江大学" else 1)
+            for name, _, _, _, weights in UNIVERSITIES
+        }
+        covered = {key for keys in supports.values() for key in keys}
+        covered |= {key for *_, keys in LABS for key in keys}
+        # Every segment but the deliberate gaps gets its best-fitting university as support.
+        for chain, segments in CHAINS.items():
+            for stage, fields in segments:
+                key = f"{chain}/{stage}"
+                if key in covered or key in UNSUPPORTED:
+                    continue
+                best = max(
+                    UNIVERSITIES, key=lambda u: sum(u[4].get(f, 0.0) for f in fields) + 0.01 * u[3]
+                )
+                supports[best[0]].append(key)
         for name, short, region, pop, weights in UNIVERSITIES:
             self.orgs[name] = Org(name, "University", weights, pop)
             self.rows["高校名录"].append(
@@ -196,7 +212,7 @@ class County:
                     "简称": short,
                     "所在地": region,
                     "学科领域": "；".join(sorted(weights, key=lambda f: (-weights[f], f))[:8]),
-                    "支撑环节": "；".join(self._supports(weights, 2 if name == "浙江大学" else 1)),
+                    "支撑环节": "；".join(supports[name]),
                 }
             )
         for name, level, kind, since, fields, supports in LABS:

@@ -181,13 +181,15 @@ class SQLiteStore:
         created = updated = unchanged = 0
         with self._write() as conn:
             existing: dict[str, Node] = {}
+            hashes: dict[str, str] = {}
             for chunk in _chunks(list(seen)):
                 marks = ",".join("?" * len(chunk))
                 for row in conn.execute(
-                    f"SELECT id, type, name, aliases, props, provenance FROM nodes WHERE id IN ({marks})",
+                    f"SELECT id, type, name, aliases, props, provenance, hash FROM nodes WHERE id IN ({marks})",
                     chunk,
                 ):
                     existing[row[0]] = _row_node(row)
+                    hashes[row[0]] = row[6]
             inserts: list[tuple[Any, ...]] = []
             updates: list[tuple[Any, ...]] = []
             for node in seen.values():
@@ -202,10 +204,11 @@ class SQLiteStore:
                         f"node {node.id!r}: id already used by a {old.type}, cannot become a {node.type}"
                     )
                 merged = old.merged_with(node)
-                if merged.content_hash() == old.content_hash():
+                new_hash = merged.content_hash()
+                if new_hash == hashes[node.id]:
                     unchanged += 1
                 else:
-                    updates.append(self._node_row(merged))
+                    updates.append(self._node_row(merged, new_hash))
                     updated += 1
             try:
                 conn.executemany(
@@ -225,7 +228,7 @@ class SQLiteStore:
         return UpsertResult(created, updated, unchanged)
 
     @staticmethod
-    def _node_row(n: Node) -> tuple[Any, ...]:
+    def _node_row(n: Node, content_hash: str | None = None) -> tuple[Any, ...]:
         return (
             n.id,
             n.type,
@@ -233,11 +236,32 @@ class SQLiteStore:
             _ALIAS_SEP.join(n.aliases),
             _dumps(dict(n.props)),
             _prov_json(n.provenance),
-            n.content_hash(),
+            content_hash or n.content_hash(),
         )
 
     @staticmethod
-    def _edge_row(e: Edge) -> tuple[Any, ...]:
+    def _existing_edges(
+        conn: sqlite3.Connection, idents: list[tuple[str, str, str, str]]
+    ) -> dict[tuple[str, str, str, str], tuple[Edge, str]]:
+        """The stored edges among ``idents`` with their content hashes, in one join through a
+        temporary key table (one SELECT per edge was the ingest bottleneck)."""
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS edge_keys (src TEXT, type TEXT, dst TEXT, key TEXT)"
+        )
+        conn.execute("DELETE FROM edge_keys")
+        conn.executemany("INSERT INTO edge_keys VALUES (?,?,?,?)", idents)
+        out: dict[tuple[str, str, str, str], tuple[Edge, str]] = {}
+        for row in conn.execute(
+            "SELECT e.src, e.type, e.dst, e.key, e.props, e.provenance, e.hash FROM edge_keys k "
+            "JOIN edges e ON e.src = k.src AND e.type = k.type AND e.dst = k.dst AND e.key = k.key"
+        ):
+            edge = _row_edge(row)
+            out[edge.ident] = (edge, row[6])
+        conn.execute("DELETE FROM edge_keys")
+        return out
+
+    @staticmethod
+    def _edge_row(e: Edge, content_hash: str | None = None) -> tuple[Any, ...]:
         year_from, year_to = e.years()
         return (
             e.source,
@@ -249,7 +273,7 @@ class SQLiteStore:
             e.weight,
             year_from,
             year_to,
-            e.content_hash(),
+            content_hash or e.content_hash(),
         )
 
     def _types_of(self, conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
@@ -287,22 +311,20 @@ class SQLiteStore:
                         )
             inserts: list[tuple[Any, ...]] = []
             updates: list[tuple[Any, ...]] = []
-            lookup = (
-                "SELECT src, type, dst, key, props, provenance FROM edges "
-                "WHERE src=? AND type=? AND dst=? AND key=?"
-            )
+            existing = self._existing_edges(conn, list(seen))
             for edge in seen.values():
-                row = conn.execute(lookup, edge.ident).fetchone()
-                if row is None:
+                found = existing.get(edge.ident)
+                if found is None:
                     inserts.append(self._edge_row(Edge(*edge.ident).merged_with(edge)))
                     created += 1
                     continue
-                old = _row_edge(row)
+                old, old_hash = found
                 merged = old.merged_with(edge)
-                if merged.content_hash() == old.content_hash():
+                new_hash = merged.content_hash()
+                if new_hash == old_hash:
                     unchanged += 1
                 else:
-                    updates.append(self._edge_row(merged))
+                    updates.append(self._edge_row(merged, new_hash))
                     updated += 1
             sql = (
                 "INSERT INTO edges (src, type, dst, key, props, provenance, weight, year_from, "
