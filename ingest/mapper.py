@@ -98,7 +98,8 @@ class RowMapper:
         # Per rule, computed once: (property, value spec, schema spec) and applicable constants.
         self._specs: dict[int, list[tuple[str, ValueSpec, PropertySpec | None]]] = {}
         self._constants: dict[int, dict[str, Any]] = {}
-        for rule in [*mapping.nodes.values(), *mapping.edges]:
+        rules: list[NodeRule | EdgeRule] = [*mapping.nodes.values(), *mapping.edges]
+        for rule in rules:
             self._specs[id(rule)] = [
                 (k, spec, rule.property_spec(k)) for k, spec in rule.properties.items()
             ]

@@ -215,7 +215,7 @@ class County:
                     "支撑环节": "；".join(supports[name]),
                 }
             )
-        for name, level, kind, since, fields, supports in LABS:
+        for name, level, kind, since, fields, lab_supports in LABS:
             weights = dict.fromkeys(fields, 1.0)
             self.orgs[name] = Org(name, "Lab", weights, 1.2 if name == TIANMU_LAB else 0.6, since)
             self.rows["实验室名录"].append(
@@ -227,7 +227,7 @@ class County:
                     "成立年份": since,
                     "所在地": COUNTY,
                     "研究领域": "；".join(fields),
-                    "支撑环节": "；".join(supports),
+                    "支撑环节": "；".join(lab_supports),
                 }
             )
 
