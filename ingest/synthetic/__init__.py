@@ -48,14 +48,14 @@ def _write_csv(path: Path, rows: list[dict[str, Any]], encoding: str) -> None:
     path.write_bytes(buf.getvalue().encode(encoding))
 
 
-def _write_xlsx(path: Path, rows: list[dict[str, Any]]) -> None:
-    """An XLSX whose bytes depend only on ``rows`` (fixed timestamps inside and in the zip)."""
+def write_xlsx(path: Path, rows: list[list[Any]]) -> None:
+    """An XLSX of ``rows`` (the first is the header) whose bytes depend only on ``rows``: fixed
+    timestamps inside the workbook and in the zip."""
     book = Workbook(write_only=True)
     book.properties.created = book.properties.modified = _FIXED_TIME
     sheet = book.create_sheet("Sheet1")
-    sheet.append(list(rows[0]))
     for row in rows:
-        sheet.append(list(row.values()))
+        sheet.append(row)
     raw = io.BytesIO()
     book.save(raw)
     fixed = io.BytesIO()
@@ -93,7 +93,7 @@ def generate(out: str | Path, *, scale: float = 1.0, seed: int = 7) -> list[Path
             continue
         path = folder / f"{name}.{'xlsx' if how == 'xlsx' else 'csv'}"
         if how == "xlsx":
-            _write_xlsx(path, data)
+            write_xlsx(path, [list(data[0]), *(list(r.values()) for r in data)])
         else:
             _write_csv(path, data, how)
         mapping = folder / f"{name}.yaml"
@@ -105,4 +105,4 @@ def generate(out: str | Path, *, scale: float = 1.0, seed: int = 7) -> list[Path
     return written
 
 
-__all__ = ["FILES", "County", "generate"]
+__all__ = ["FILES", "MAPPINGS", "County", "generate", "write_xlsx"]

@@ -53,3 +53,20 @@ def test_unknown_types_and_values() -> None:
         parse_mapping("nodes: {e: {type: Company, name: a}}")
     with pytest.raises(InvalidInput, match="exactly one of"):
         parse_mapping("nodes: {e: {type: Enterprise, name: {column: a, const: b}}}")
+
+
+def test_blank_templates_match_their_mappings(tmp_path: Path) -> None:
+    """Each shipped template (CSV and XLSX) has exactly the columns its mapping reads, so a filled
+    template loads; an empty one loads zero rows without complaint."""
+    from openpyxl import load_workbook
+
+    from ingest.templates import TEMPLATES, template_columns
+
+    for mapping_path in MAPPINGS.glob("*.yaml"):
+        if mapping_path.stem == "aliases":
+            continue
+        columns = template_columns(mapping_path)
+        csv_header = (TEMPLATES / f"{mapping_path.stem}.csv").read_text(encoding="utf-8-sig")
+        assert csv_header.strip().split(",") == columns, mapping_path.stem
+        sheet = load_workbook(TEMPLATES / f"{mapping_path.stem}.xlsx", read_only=True).worksheets[0]
+        assert [c.value for c in next(sheet.iter_rows())] == columns
