@@ -87,7 +87,12 @@ class Resolver:
         self.threshold = threshold
         self._index: dict[str, _TypeIndex] = {}
         self._by_credit: dict[str, str] = {}
-        self._exists: set[str] = set()
+        self._exists: set[str] = set()  # ids created by rows not yet written
+
+    def batch_written(self) -> None:
+        """Nodes created so far are in the store now: forget them here, so memory stays flat (the
+        organisation index stays: resolution needs it)."""
+        self._exists.clear()
 
     def add_aliases(self, aliases: dict[str, str]) -> None:
         self._aliases.update({fold(a): n for a, n in aliases.items()})
