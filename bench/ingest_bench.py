@@ -72,7 +72,10 @@ def _ingest(src: Path, store_path: Path, only: list[str] | None) -> dict[str, fl
 
 def _child(*args: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "bench.ingest_bench", *args], check=True, capture_output=True, text=True
+        [sys.executable, "-m", "bench.ingest_bench", *args],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return done.stdout.strip().splitlines()[-1]
 
