@@ -21,17 +21,10 @@ _SHOWN = 20
 
 def print_reports(reports: list[IngestReport]) -> None:
     """The reports as rich tables: one line per file, then rejects, merges and the review list."""
-    table = Table(
-        "file",
-        "rows",
-        "loaded",
-        "rejected",
-        "nodes +/~/=",
-        "edges +/~/=",
-        "merges",
-        "review",
-        title="ingest 导入报告",
-    )
+    table = Table(title="ingest 导入报告 (nodes/edges: created / updated / unchanged)")
+    table.add_column("file", no_wrap=True)
+    for name in ("rows", "loaded", "rejected", "nodes", "edges", "merges", "review"):
+        table.add_column(name, justify="right", no_wrap=True)
     for r in reports:
         n, e = r.nodes, r.edges
         table.add_row(
