@@ -61,15 +61,17 @@ def demo(
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
 ) -> None:
     """Build the synthetic demo county into a store, then serve it."""
-    from ingest.demo import load_demo
+    from api.commands.ingest import print_reports
+    from ingest.demo import build_demo, demo_source_for
 
     s = open_store(store)
-    nodes, edges = load_demo(s)
-    console.print(
-        f"demo graph (synthetic) in {store}: nodes +{nodes.created} ~{nodes.updated} ={nodes.unchanged}, "
-        f"edges +{edges.created} ~{edges.updated} ={edges.unchanged}"
-    )
-    s.close()
+    source = demo_source_for(store)
+    try:
+        reports = build_demo(s, source)
+    finally:
+        s.close()
+    print_reports(reports)
+    console.print(f"demo graph ([bold]synthetic 合成数据[/bold]) in {store}, sources in {source}")
     if serve_after:
         serve(store=store, host=host, port=port)
 

@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m bench.<topic>``; results appended to bench/RESULTS.md."""

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ingest.mapper import NodeDraft, RowMapper, RowRejected
+from ingest.mapper import PROPERTY_NAMES, NodeDraft, RowMapper, RowRejected
 from ingest.mapping import Mapping
 from ingest.report import Merge, ReviewCandidate, ReviewItem
 from ingest.resolve import Resolution, Resolver
 from kg.model import Edge, Node, Provenance
-from kg.schema import NODE_TYPES, RELATIONS
+from kg.schema import RELATIONS
 
 
 @dataclass
@@ -91,9 +91,10 @@ class RowLoader:
         if res.id is None:
             column = (rule.each or rule.name).column if (rule.each or rule.name) else draft.ref  # type: ignore[union-attr]
             raise RowRejected(column or draft.ref, missing_reason(draft.name, res))
+        self.resolver.remember_aliases(res.id, res.type, draft.aliases)
         if rule.create:
-            spec = NODE_TYPES[res.type]
-            props = {k: v for k, v in draft.props.items() if spec.property(k)}
+            keys = PROPERTY_NAMES[res.type]
+            props = {k: v for k, v in draft.props.items() if k in keys}
             aliases = tuple(a for a in (*draft.aliases, draft.name) if a != res.name)
             out.nodes.append(Node(res.id, res.type, res.name, aliases, props, prov))
         return res.id, res.type

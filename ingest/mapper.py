@@ -28,6 +28,11 @@ _PY_TYPES: dict[str, Any] = {
 }
 
 
+PROPERTY_NAMES: dict[str, frozenset[str]] = {
+    name: frozenset(p.name for p in spec.properties) for name, spec in NODE_TYPES.items()
+}
+
+
 class RowRejected(Exception):
     """A row that cannot load: which field (column) and why, in words an analyst can act on."""
 
@@ -90,7 +95,18 @@ class RowMapper:
 
     def __init__(self, mapping: Mapping) -> None:
         self.mapping = mapping
-        self._checked = False
+        # Per rule, computed once: (property, value spec, schema spec) and applicable constants.
+        self._specs: dict[int, list[tuple[str, ValueSpec, PropertySpec | None]]] = {}
+        self._constants: dict[int, dict[str, Any]] = {}
+        rules: list[NodeRule | EdgeRule] = [*mapping.nodes.values(), *mapping.edges]
+        for rule in rules:
+            self._specs[id(rule)] = [
+                (k, spec, rule.property_spec(k)) for k, spec in rule.properties.items()
+            ]
+            if isinstance(rule, NodeRule):
+                self._constants[id(rule)] = {
+                    k: v for k, v in mapping.constants.items() if rule.property_spec(k) is not None
+                }
 
     def check_columns(self, record: dict[str, Any]) -> list[str]:
         """Columns the mapping reads that the file lacks: an error when a node's name, key or
@@ -197,33 +213,28 @@ class RowMapper:
                 key = None if is_blank(value) else clean_text(value)
             drafts.append(NodeDraft(ref, rule, name, key, aliases, dict(props)))
         for t in rule.types:
-            fitting = {k: v for k, v in props.items() if NODE_TYPES[t].property(k)}
+            keys = PROPERTY_NAMES[t]
+            fitting = {k: v for k, v in props.items() if k in keys}
             validate_props("node", t, fitting, columns)
         return drafts
 
     def _props(
-        self, rule: NodeRule, record: dict[str, Any]
+        self, rule: NodeRule | EdgeRule, record: dict[str, Any]
     ) -> tuple[dict[str, Any], dict[str, str]]:
+        """The rule's parsed properties (blank ones left out) and the column each came from."""
         props: dict[str, Any] = {}
         columns: dict[str, str] = {}
-        for key, spec in rule.properties.items():
-            value = self.value(record, spec, rule.property_spec(key))
+        for key, spec, prop in self._specs[id(rule)]:
+            value = self.value(record, spec, prop)
             if value is not None:
                 props[key] = value
                 columns[key] = spec.column or key
-        for key, value in self.mapping.constants.items():
-            if key not in props and rule.property_spec(key) is not None:
-                props[key] = value
+        for key, value in self._constants.get(id(rule), {}).items():
+            props.setdefault(key, value)
         return props, columns
 
     def _edge(self, rule: EdgeRule, record: dict[str, Any]) -> EdgeDraft:
-        props: dict[str, Any] = {}
-        columns: dict[str, str] = {}
-        for key, spec in rule.properties.items():
-            value = self.value(record, spec, rule.property_spec(key))
-            if value is not None:
-                props[key] = value
-                columns[key] = spec.column or key
+        props, columns = self._props(rule, record)
         validate_props("edge", rule.type, props, columns)
         key = ""
         if rule.key is not None:

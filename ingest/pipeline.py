@@ -198,7 +198,9 @@ def _run(
             batch.add(row, loaded)
             if len(batch.rows) >= batch_size:
                 batch.flush()
+                resolver.batch_written()
         batch.flush()
+        resolver.batch_written()
     report.rows_accepted = report.rows_read - report.rows_rejected
     report.version_after = store.version
     report.seconds = round(time.perf_counter() - started, 3)

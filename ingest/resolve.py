@@ -87,7 +87,12 @@ class Resolver:
         self.threshold = threshold
         self._index: dict[str, _TypeIndex] = {}
         self._by_credit: dict[str, str] = {}
-        self._exists: set[str] = set()
+        self._exists: set[str] = set()  # ids created by rows not yet written
+
+    def batch_written(self) -> None:
+        """Nodes created so far are in the store now: forget them here, so memory stays flat (the
+        organisation index stays: resolution needs it)."""
+        self._exists.clear()
 
     def add_aliases(self, aliases: dict[str, str]) -> None:
         self._aliases.update({fold(a): n for a, n in aliases.items()})
@@ -123,6 +128,13 @@ class Resolver:
         for gram in _bigrams(key):
             idx.grams[gram].append(nid)
 
+    def remember_aliases(self, nid: str, type_name: str, aliases: Iterable[str]) -> None:
+        """Aliases a row gave a node (a 简称 column): later rows may name it by them."""
+        if type_name in ORG_TYPES and aliases:
+            idx = self._of(type_name)
+            for alias in aliases:
+                idx.by_alias.setdefault(name_key(type_name, alias), nid)
+
     # -- resolution ------------------------------------------------------------------------
     def resolve(
         self,
@@ -134,9 +146,16 @@ class Resolver:
     ) -> Resolution:
         """The node that ``name`` (of one of ``types``; ``key`` = a credit code for enterprises,
         else an explicit id key) means, created when new and ``create`` is set."""
-        if not set(types) & set(ORG_TYPES):
+        orgs = tuple(t for t in types if t in ORG_TYPES)
+        others = [t for t in types if t not in ORG_TYPES]
+        if orgs and others:  # e.g. a host that is an organisation or a Region: existing ones first
+            for t in others:
+                found = self._resolve_exact(t, name, key, create=False)
+                if found.id is not None:
+                    return found
+        if not orgs:
             return self._resolve_exact(types[0], name, key, create)
-        return self._resolve_org(tuple(t for t in types if t in ORG_TYPES), name, key, create)
+        return self._resolve_org(orgs, name, key, create)
 
     def _resolve_exact(
         self, type_name: str, name: str, key: str | None, create: bool

@@ -180,7 +180,7 @@ NODE_TYPES: dict[str, NodeTypeSpec] = {
             "技术领域",
             "Technical field",
             "field",
-            (_p("code", "str", "代码", "code"), _p("scheme", "str", "分类体系", "scheme")),
+            (_p("code", "str", "代码", "code"), _p("scheme", "str", "分类体系", "scheme"), _SYNTH),
         ),
         NodeTypeSpec(
             "Programme",
@@ -190,6 +190,7 @@ NODE_TYPES: dict[str, NodeTypeSpec] = {
             (
                 _p("kind", "str", "类别", "kind"),
                 _p("level", "str", "级别", "level"),
+                _SYNTH,
             ),
         ),
         NodeTypeSpec("Fund", "基金", "Fund", "fund", (_AMOUNT, _SINCE, _SYNTH)),
@@ -215,6 +216,7 @@ NODE_TYPES: dict[str, NodeTypeSpec] = {
             (
                 _p("level", "str", "行政级别", "administrative level"),
                 _p("code", "str", "区划代码", "code"),
+                _SYNTH,
             ),
         ),
     )

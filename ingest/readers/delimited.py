@@ -18,6 +18,7 @@ from kg.errors import InvalidInput
 _SAMPLE = 64 * 1024
 # GB2312 and GBK are subsets of GB18030: decoding with the superset never loses a character.
 _WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "hz": "gb18030"}
+_CHINESE = ("gb18030", "big5", "big5hkscs", "cp950")
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -34,10 +35,19 @@ def detect_encoding(sample: bytes) -> str:
     except UnicodeDecodeError:
         pass
     best = from_bytes(sample).best()
-    if best is None:
+    guess = _WIDEN.get(codecs.lookup(best.encoding).name, best.encoding) if best else None
+    if guess in _CHINESE:
+        return guess
+    # Short samples fool the detector (it may say UTF-16 or a Latin code page): in this domain a
+    # file that is not UTF-8 but decodes as GB18030 is GB18030.
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
+        return "gb18030"
+    except UnicodeDecodeError:
+        pass
+    if guess is None:
         raise InvalidInput("cannot detect the text encoding; set `encoding:` in the mapping")
-    enc = codecs.lookup(best.encoding).name
-    return _WIDEN.get(enc, enc)
+    return guess
 
 
 class _Prefixed(io.RawIOBase):

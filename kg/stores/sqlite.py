@@ -196,13 +196,15 @@ class SQLiteStore:
         created = updated = unchanged = 0
         with self._write() as conn:
             existing: dict[str, Node] = {}
+            hashes: dict[str, str] = {}
             for chunk in _chunks(list(seen)):
                 marks = ",".join("?" * len(chunk))
                 for row in conn.execute(
-                    f"SELECT id, type, name, aliases, props, provenance FROM nodes WHERE id IN ({marks})",
+                    f"SELECT id, type, name, aliases, props, provenance, hash FROM nodes WHERE id IN ({marks})",
                     chunk,
                 ):
                     existing[row[0]] = _row_node(row)
+                    hashes[row[0]] = row[6]
             inserts: list[tuple[Any, ...]] = []
             updates: list[tuple[Any, ...]] = []
             for node in seen.values():
@@ -217,10 +219,11 @@ class SQLiteStore:
                         f"node {node.id!r}: id already used by a {old.type}, cannot become a {node.type}"
                     )
                 merged = old.merged_with(node)
-                if merged.content_hash() == old.content_hash():
+                new_hash = merged.content_hash()
+                if new_hash == hashes[node.id]:
                     unchanged += 1
                 else:
-                    updates.append(self._node_row(merged))
+                    updates.append(self._node_row(merged, new_hash))
                     updated += 1
             try:
                 conn.executemany(
@@ -240,7 +243,7 @@ class SQLiteStore:
         return UpsertResult(created, updated, unchanged)
 
     @staticmethod
-    def _node_row(n: Node) -> tuple[Any, ...]:
+    def _node_row(n: Node, content_hash: str | None = None) -> tuple[Any, ...]:
         return (
             n.id,
             n.type,
@@ -248,11 +251,11 @@ class SQLiteStore:
             _ALIAS_SEP.join(n.aliases),
             _dumps(dict(n.props)),
             _prov_json(n.provenance),
-            n.content_hash(),
+            content_hash or n.content_hash(),
         )
 
     @staticmethod
-    def _edge_row(e: Edge) -> tuple[Any, ...]:
+    def _edge_row(e: Edge, content_hash: str | None = None) -> tuple[Any, ...]:
         year_from, year_to = e.years()
         return (
             e.source,
@@ -264,7 +267,7 @@ class SQLiteStore:
             e.weight,
             year_from,
             year_to,
-            e.content_hash(),
+            content_hash or e.content_hash(),
         )
 
     def _types_of(self, conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
@@ -321,12 +324,12 @@ class SQLiteStore:
                     inserts.append(self._edge_row(edge.normalised()))
                     created += 1
                     continue
-                old = _row_edge(row)
-                merged = old.merged_with(edge)
-                if merged.content_hash() == row[6]:
+                merged = _row_edge(row).merged_with(edge)
+                new_hash = merged.content_hash()
+                if new_hash == row[6]:
                     unchanged += 1
                 else:
-                    updates.append(self._edge_row(merged))
+                    updates.append(self._edge_row(merged, new_hash))
                     updated += 1
             sql = (
                 "INSERT INTO edges (src, type, dst, key, props, provenance, weight, year_from, "

@@ -1,0 +1,122 @@
+"""Readers and value parsing on hand-made files: XLSX formula/#N/A cells, JSONL, JSON arrays."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from ingest.mapping import parse_mapping
+from ingest.pipeline import ingest_file
+from ingest.readers import CellError, read_records
+from ingest.values import parse_bool, parse_date, parse_float, parse_year, split_cell
+from kg.errors import InvalidInput
+from kg.stores.base import GraphStore
+
+PROJECTS = """
+name: 项目
+nodes:
+  project:
+    type: Project
+    name: 项目名称
+    properties: {year: 年度, amount: 金额（万元）, programme: 计划类别}
+  lead: {type: Enterprise, name: 牵头单位}
+edges:
+  - {type: LEADS, from: lead, to: project, properties: {year: 年度}}
+"""
+
+
+def test_values() -> None:
+    assert parse_bool("是") is True and parse_bool("否") is False and parse_bool(" Y ") is True
+    assert parse_float("1,234.5") == 1234.5 and parse_float("１２") == 12.0  # full-width digits
+    assert parse_date("2023年5月7日") == "2023-05-07" and parse_date("2023/5/7") == "2023-05-07"
+    assert parse_date("20230507") == "2023-05-07" and parse_date(45053) == "2023-05-07"
+    assert parse_year("2021年") == 2021 and parse_year("2021-03-01") == 2021
+    assert split_cell("浙江大学；西北工业大学、 中国药科大学;浙江大学") == [
+        "浙江大学",
+        "西北工业大学",
+        "中国药科大学",
+    ]
+    with pytest.raises(ValueError, match="not a date"):
+        parse_date("2023-13-45x")
+
+
+def test_xlsx_formula_and_error_cells_are_rejected(store: GraphStore, tmp_path: Path) -> None:
+    """Row 3 holds a formula in 金额, row 4 an Excel #N/A in 年度: both rejected naming the column;
+    rows 2 and 5 load (2 projects, 1 lead enterprise shared)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["项目名称", "计划类别", "牵头单位", "年度", "金额（万元）"])
+    sheet.append(["轮毂轻量化", "尖兵", "甲公司", 2023, 500])
+    sheet.append(["减速器攻关", "领雁", "甲公司", 2024, "=SUM(1,2)"])
+    sheet.append(["视觉检测", "领雁", "甲公司", "#N/A", 100])
+    sheet.append(["药物制剂", "揭榜挂帅", "甲公司", 2025, 80.5])
+    src = tmp_path / "项目清单.xlsx"
+    book.save(src)
+    report = ingest_file(store, src, parse_mapping(PROJECTS))
+    assert (report.rows_accepted, report.rows_rejected) == (2, 2)
+    got = {(r.row, r.field): r.reason for r in report.rejects}
+    assert set(got) == {(3, "金额（万元）"), (4, "年度")}
+    assert "formula" in got[(3, "金额（万元）")] and "#N/A" in got[(4, "年度")]
+    assert store.stats().nodes == {"Enterprise": 1, "Project": 2}
+    assert store.get_node("project:药物制剂").props == {
+        "year": 2025,
+        "amount": 80.5,
+        "programme": "揭榜挂帅",
+    }
+
+
+def test_xlsx_reader_yields_cell_errors() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["a", "b"])
+    sheet.append(["=1+1", "#DIV/0!"])
+    buf = io.BytesIO()
+    book.save(buf)
+    buf.seek(0)
+    ((row, record),) = list(read_records(buf, "xlsx"))
+    assert row == 2
+    assert isinstance(record["a"], CellError) and isinstance(record["b"], CellError)
+
+
+def test_jsonl_loads_with_lists_and_nested_objects(store: GraphStore, tmp_path: Path) -> None:
+    """JSON from another system: nested 牵头 object flattens to 牵头.名称; line 2 is blank (skipped),
+    line 3's year is text → rejected as line 3."""
+    lines = [
+        {"项目名称": "A", "年度": 2022, "牵头": {"名称": "甲公司"}},
+        None,
+        {"项目名称": "B", "年度": "明年", "牵头": {"名称": "乙公司"}},
+        {"项目名称": "C", "年度": 2024, "牵头": {"名称": "乙公司"}},
+    ]
+    src = tmp_path / "p.jsonl"
+    src.write_text(
+        "\n".join("" if x is None else json.dumps(x, ensure_ascii=False) for x in lines) + "\n",
+        encoding="utf-8",
+    )
+    mapping = parse_mapping(PROJECTS.replace("name: 牵头单位", "name: 牵头.名称"))
+    report = ingest_file(store, src, mapping)
+    assert (report.rows_read, report.rows_accepted) == (3, 2)
+    assert [(r.row, r.field) for r in report.rejects] == [(3, "年度")]
+    assert store.get_node("project:C").props["year"] == 2024
+
+
+def test_json_array_is_streamed_element_by_element() -> None:
+    items = [{"n": i, "s": "x" * 50} for i in range(3000)]  # spans many 64 KiB chunks
+    data = json.dumps(items).encode()
+    got = list(read_records(io.BytesIO(data), "json"))
+    assert len(got) == 3000 and got[-1] == (3000, {"n": 2999, "s": "x" * 50})
+    with pytest.raises(InvalidInput, match="JSON array"):
+        list(read_records(io.BytesIO(b'{"a": 1}'), "json"))
+
+
+def test_tsv_without_header_uses_mapping_columns() -> None:
+    data = "甲公司\t供应\t乙公司\t2020\n".encode("gb18030")
+    rows = list(
+        read_records(io.BytesIO(data), "tsv", header=False, columns=["head", "rel", "tail", "t"])
+    )
+    assert rows == [(1, {"head": "甲公司", "rel": "供应", "tail": "乙公司", "t": "2020"})]
