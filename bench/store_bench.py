@@ -42,9 +42,17 @@ def _nodes(n: int) -> Iterator[Node]:
                 provenance=PROV,
             )
         elif kind < 7:
-            yield Node(f"university:{i}", "University", f"合成大学{i}", props={"synthetic": True}, provenance=PROV)
+            yield Node(
+                f"university:{i}",
+                "University",
+                f"合成大学{i}",
+                props={"synthetic": True},
+                provenance=PROV,
+            )
         else:
-            yield Node(f"talent:{i}", "Talent", f"人才{i}", props={"synthetic": True}, provenance=PROV)
+            yield Node(
+                f"talent:{i}", "Talent", f"人才{i}", props={"synthetic": True}, provenance=PROV
+            )
 
 
 def _edges(n: int, per_node: int, seed: int = 7) -> Iterator[Edge]:
@@ -66,18 +74,30 @@ def _edges(n: int, per_node: int, seed: int = 7) -> Iterator[Edge]:
             yield Edge(f"enterprise:{a}", "SUPPLIES", f"enterprise:{b}", str(k), {"since": y}, PROV)
         elif r == 1:
             yield Edge(
-                f"enterprise:{rng.choice(ent)}", "COLLABORATES_WITH", f"university:{rng.choice(uni)}",
-                str(k), {"year": y}, PROV,
+                f"enterprise:{rng.choice(ent)}",
+                "COLLABORATES_WITH",
+                f"university:{rng.choice(uni)}",
+                str(k),
+                {"year": y},
+                PROV,
             )
         elif r == 2:
             yield Edge(
-                f"talent:{rng.choice(tal)}", "AFFILIATED_WITH", f"enterprise:{rng.choice(ent)}",
-                str(k), {"since": y}, PROV,
+                f"talent:{rng.choice(tal)}",
+                "AFFILIATED_WITH",
+                f"enterprise:{rng.choice(ent)}",
+                str(k),
+                {"since": y},
+                PROV,
             )
         else:
             yield Edge(
-                f"talent:{rng.choice(tal)}", "ALUMNUS_OF", f"university:{rng.choice(uni)}",
-                str(k), {"year": y}, PROV,
+                f"talent:{rng.choice(tal)}",
+                "ALUMNUS_OF",
+                f"university:{rng.choice(uni)}",
+                str(k),
+                {"year": y},
+                PROV,
             )
 
 
@@ -141,8 +161,10 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=5000)
     ap.add_argument("--dir", type=Path, default=None, help="where to write the SQLite files")
     args = ap.parse_args()
-    print("| N nodes | edges | upsert nodes/s | upsert edges/s | upsert rows/s | arrays s | arrays +MB "
-          "| networkx s | networkx +MB | peak RSS MB |")
+    print(
+        "| N nodes | edges | upsert nodes/s | upsert edges/s | upsert rows/s | arrays s | arrays +MB "
+        "| networkx s | networkx +MB | peak RSS MB |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         for n in args.sizes:
