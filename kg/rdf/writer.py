@@ -97,6 +97,8 @@ class _RdflibTerms:
         self.bnode = rdflib.BNode
 
     def lit(self, lexical: str, datatype: str) -> rdflib.Literal:
+        if datatype == _STRING:
+            return rdflib.Literal(lexical)
         return rdflib.Literal(lexical, datatype=rdflib.URIRef(datatype), normalize=False)
 
     def lang(self, text: str, lang: str) -> rdflib.Literal:
