@@ -15,9 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import EntityNotFound, InvalidInput, StoreUnavailable
-from kg.model import Edge, Node, Provenance, check_props
-from kg.schema import NODE_TYPES, RELATIONS
+from kg.model import Edge, Node, Provenance
 from kg.stores.base import Direction, EdgeRow, Neighbour, StoreStats, UpsertResult
+from kg.stores.merge import (
+    EdgeIdent,
+    check_endpoints,
+    plan_edges,
+    plan_nodes,
+    prepare_edges,
+    prepare_nodes,
+)
 
 _CHUNK = 900  # stays below SQLite's host-parameter limit in IN (...) lists
 
@@ -162,23 +169,7 @@ class SQLiteStore:
 
     # -- writes ----------------------------------------------------------------------------
     def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
-        batch = list(nodes)
-        seen: dict[str, Node] = {}
-        for i, node in enumerate(batch):
-            where = f"node #{i} {node.id!r}"
-            if node.type not in NODE_TYPES:
-                raise InvalidInput(f"{where}: unknown node type {node.type!r}")
-            if not node.id or not node.name or not node.name.strip():
-                raise InvalidInput(f"{where}: a node needs a non-empty id and name")
-            check_props(node.props, where)
-            # Duplicates within one batch merge in order, as they would across batches.
-            prev = seen.get(node.id)
-            if prev is not None and prev.type != node.type:
-                raise InvalidInput(
-                    f"{where}: id given twice with types {prev.type} and {node.type}"
-                )
-            seen[node.id] = prev.merged_with(node) if prev else node
-        created = updated = unchanged = 0
+        seen = prepare_nodes(nodes)
         with self._write() as conn:
             existing: dict[str, Node] = {}
             for chunk in _chunks(list(seen)):
@@ -188,25 +179,9 @@ class SQLiteStore:
                     chunk,
                 ):
                     existing[row[0]] = _row_node(row)
-            inserts: list[tuple[Any, ...]] = []
-            updates: list[tuple[Any, ...]] = []
-            for node in seen.values():
-                old = existing.get(node.id)
-                if old is None:
-                    fresh = Node(node.id, node.type, node.name).merged_with(node)
-                    inserts.append(self._node_row(fresh))
-                    created += 1
-                    continue
-                if old.type != node.type:
-                    raise InvalidInput(
-                        f"node {node.id!r}: id already used by a {old.type}, cannot become a {node.type}"
-                    )
-                merged = old.merged_with(node)
-                if merged.content_hash() == old.content_hash():
-                    unchanged += 1
-                else:
-                    updates.append(self._node_row(merged))
-                    updated += 1
+            plan = plan_nodes(seen, existing)
+            inserts = [self._node_row(n) for n, old in plan.writes if old is None]
+            updates = [self._node_row(n) for n, old in plan.writes if old is not None]
             try:
                 conn.executemany(
                     "INSERT INTO nodes (id, type, name, aliases, props, provenance, hash) "
@@ -220,9 +195,9 @@ class SQLiteStore:
                 )
             except sqlite3.Error as exc:
                 raise InvalidInput(f"node batch rejected by SQLite: {exc}") from exc
-            if created or updated:
+            if plan.writes:
                 self._bump(conn)
-        return UpsertResult(created, updated, unchanged)
+        return plan.result
 
     @staticmethod
     def _node_row(n: Node) -> tuple[Any, ...]:
@@ -260,50 +235,22 @@ class SQLiteStore:
         return found
 
     def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
-        seen: dict[tuple[str, str, str, str], Edge] = {}
-        for i, edge in enumerate(edges):
-            where = f"edge #{i} ({edge.source})-[{edge.type}]->({edge.target})"
-            if edge.type not in RELATIONS:
-                raise InvalidInput(f"{where}: unknown relation type {edge.type!r}")
-            check_props(edge.props, where)
-            prev = seen.get(edge.ident)
-            seen[edge.ident] = prev.merged_with(edge) if prev else edge
-        created = updated = unchanged = 0
+        seen = prepare_edges(edges)
         with self._write() as conn:
             types = self._types_of(conn, [x for e in seen.values() for x in (e.source, e.target)])
-            for i, edge in enumerate(seen.values()):
-                spec = RELATIONS[edge.type]
-                for end, allowed, label in (
-                    (edge.source, spec.sources, "source"),
-                    (edge.target, spec.targets, "target"),
-                ):
-                    t = types.get(end)
-                    where = f"edge #{i} ({edge.source})-[{edge.type}]->({edge.target})"
-                    if t is None:
-                        raise InvalidInput(f"{where}: {label} {end!r} is not in the store")
-                    if t not in allowed:
-                        raise InvalidInput(
-                            f"{where}: {label} is a {t}; {edge.type} takes {'/'.join(allowed)}"
-                        )
-            inserts: list[tuple[Any, ...]] = []
-            updates: list[tuple[Any, ...]] = []
+            check_endpoints(seen.values(), types)
             lookup = (
                 "SELECT src, type, dst, key, props, provenance FROM edges "
                 "WHERE src=? AND type=? AND dst=? AND key=?"
             )
-            for edge in seen.values():
-                row = conn.execute(lookup, edge.ident).fetchone()
-                if row is None:
-                    inserts.append(self._edge_row(Edge(*edge.ident).merged_with(edge)))
-                    created += 1
-                    continue
-                old = _row_edge(row)
-                merged = old.merged_with(edge)
-                if merged.content_hash() == old.content_hash():
-                    unchanged += 1
-                else:
-                    updates.append(self._edge_row(merged))
-                    updated += 1
+            existing: dict[EdgeIdent, Edge] = {}
+            for ident in seen:
+                row = conn.execute(lookup, ident).fetchone()
+                if row is not None:
+                    existing[ident] = _row_edge(row)
+            plan = plan_edges(seen.values(), existing)
+            inserts = [self._edge_row(e) for e, old in plan.writes if old is None]
+            updates = [self._edge_row(e) for e, old in plan.writes if old is not None]
             sql = (
                 "INSERT INTO edges (src, type, dst, key, props, provenance, weight, year_from, "
                 "year_to, hash) VALUES (?,?,?,?,?,?,?,?,?,?)"
@@ -313,9 +260,9 @@ class SQLiteStore:
                 conn.executemany(sql.replace("INSERT", "INSERT OR REPLACE", 1), updates)
             except sqlite3.Error as exc:
                 raise InvalidInput(f"edge batch rejected by SQLite: {exc}") from exc
-            if created or updated:
+            if plan.writes:
                 self._bump(conn)
-        return UpsertResult(created, updated, unchanged)
+        return plan.result
 
     def delete_nodes(self, node_ids: Iterable[str]) -> int:
         ids = list(dict.fromkeys(node_ids))
