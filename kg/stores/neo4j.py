@@ -264,9 +264,18 @@ class Neo4jStore:
         stmt.check_params(params)
         return list(tx.run(stmt.render(**names), params))
 
+    def _session(self, **config: Any) -> neo4j.Session:
+        """A session that shares ``execute_query``'s bookmarks: in a cluster, a read always sees
+        the writes this process made before it (causal consistency)."""
+        return self._driver.session(
+            database=self._db,
+            bookmark_manager=self._driver.execute_query_bookmark_manager,
+            **config,
+        )
+
     def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
         """``work`` in one managed write transaction; any exception rolls the whole batch back."""
-        with self._errors(), self._driver.session(database=self._db) as session:
+        with self._errors(), self._session() as session:
             return session.execute_write(work)
 
     def _stream(self, stmt: C.Statement, params: dict[str, Any]) -> Iterator[Record]:
@@ -274,9 +283,7 @@ class Neo4jStore:
         stmt.check_params(params)
         with (
             self._errors(),
-            self._driver.session(
-                database=self._db, default_access_mode=neo4j.READ_ACCESS, fetch_size=self._fetch
-            ) as session,
+            self._session(default_access_mode=neo4j.READ_ACCESS, fetch_size=self._fetch) as session,
         ):
             yield from session.run(stmt.render(), params)
 
@@ -499,7 +506,7 @@ class Neo4jStore:
             }
             return StoreStats(nodes, edges, int(rows[0]["version"]) if rows else 0)
 
-        with self._errors(), self._driver.session(database=self._db) as session:
+        with self._errors(), self._session() as session:
             return session.execute_read(work)
 
     # -- pushdown --------------------------------------------------------------------------
