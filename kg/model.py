@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from kg.errors import InvalidInput
 
@@ -48,6 +49,16 @@ class Node:
             ]
         )
 
+    def normalised(self) -> Node:
+        """This node as the store keeps it (see :meth:`merged_with`)."""
+        if (
+            _is_normal(self.props, self.provenance)
+            and self.name not in self.aliases
+            and len(set(self.aliases)) == len(self.aliases)
+        ):
+            return self
+        return Node(self.id, self.type, self.name).merged_with(self)
+
     def merged_with(self, new: Node) -> Node:
         """This node updated by ``new``: non-null props overlay (``None`` clears), aliases unite,
         provenance keeps the latest record per source."""
@@ -78,6 +89,12 @@ class Edge:
 
     def content_hash(self) -> str:
         return _hash([dict(self.props), _prov_key(self.provenance)])
+
+    def normalised(self) -> Edge:
+        """This edge as the store keeps it (no ``None`` props, one provenance record per source)."""
+        if _is_normal(self.props, self.provenance):
+            return self
+        return Edge(self.source, self.type, self.target, self.key).merged_with(self)
 
     def merged_with(self, new: Edge) -> Edge:
         """This edge updated by ``new`` (same identity): props overlay, provenance per source."""
@@ -111,6 +128,12 @@ def _prov_key(prov: tuple[Provenance, ...]) -> list[Any]:
     return sorted([p.source, p.file_sha256, p.row or 0] for p in prov)
 
 
+def _is_normal(props: Mapping[str, Any], prov: tuple[Provenance, ...]) -> bool:
+    if len(prov) > 1 and len({p.source for p in prov}) != len(prov):
+        return False
+    return not any(v is None or isinstance(v, tuple) for v in props.values())
+
+
 def _overlay(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(old)
     for k, v in new.items():
@@ -127,20 +150,24 @@ def _unite(old: tuple[str, ...], new: tuple[str, ...], exclude: str) -> tuple[st
 
 
 def _merge_prov(old: tuple[Provenance, ...], new: tuple[Provenance, ...]) -> tuple[Provenance, ...]:
-    """Latest record per source name; an unchanged (source, file, row) keeps its first time."""
+    """Latest record per source name; an unchanged (source, file, row) keeps its first time, and
+    within one file (same sha256) the first row that stated it stays its row, so a node named on
+    many rows of a file read in several batches does not change on every batch or re-run."""
     by_source = {p.source: p for p in old}
     for p in new:
         prev = by_source.get(p.source)
-        if prev is not None and (prev.file_sha256, prev.row) == (p.file_sha256, p.row):
+        if (
+            prev is not None
+            and prev.file_sha256 == p.file_sha256
+            and (p.row is None or (prev.row or 0) <= p.row)
+        ):
             continue
         by_source[p.source] = p
     return tuple(by_source[s] for s in sorted(by_source))
 
 
 def _hash(obj: Any) -> str:
-    return hashlib.sha1(
-        json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str).encode()
-    ).hexdigest()
+    return hashlib.sha1(orjson.dumps(obj, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
 
 
 def check_props(props: Mapping[str, Any], where: str) -> None:

@@ -95,7 +95,7 @@ def plan_nodes(seen: Mapping[str, Node], existing: Mapping[str, Node]) -> Plan[N
     for node in seen.values():
         old = existing.get(node.id)
         if old is None:
-            plan.writes.append((Node(node.id, node.type, node.name).merged_with(node), None))
+            plan.writes.append((node.normalised(), None))
             continue
         if old.type != node.type:
             raise InvalidInput(
@@ -115,7 +115,7 @@ def plan_edges(seen: Iterable[Edge], existing: Mapping[EdgeIdent, Edge]) -> Plan
     for edge in seen:
         old = existing.get(edge.ident)
         if old is None:
-            plan.writes.append((Edge(*edge.ident).merged_with(edge), None))
+            plan.writes.append((edge.normalised(), None))
             continue
         merged = old.merged_with(edge)
         if merged.content_hash() == old.content_hash():

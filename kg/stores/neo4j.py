@@ -22,7 +22,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
 from urllib.parse import unquote, urlsplit
 
@@ -47,6 +47,7 @@ from kg.stores.merge import (
 
 META_ID = "kg"  # the id of the one KGMeta node
 _UNBOUNDED = 2**62  # LIMIT for "no limit"
+_MAX_SEARCH = 1000  # the longest search text, as in SQLite
 _NODE_RESERVED = ("provenance",)
 _EDGE_RESERVED = ("key", "provenance")
 T = TypeVar("T")
@@ -435,6 +436,10 @@ class Neo4jStore:
         q = text.strip()
         if not q:
             return []
+        if "\x00" in q:  # refused as SQLite refuses it, so both stores answer alike
+            raise InvalidInput("search text contains a NUL character")
+        if len(q) > _MAX_SEARCH:
+            raise InvalidInput(f"search text longer than {_MAX_SEARCH} characters")
         params: dict[str, Any] = {
             "text": q,
             "needle": q.lower(),
@@ -481,9 +486,12 @@ class Neo4jStore:
         for rec in self._stream(C.ITER_NODES, {"types": list(types) if types else None}):
             yield _node(rec["labels"], rec["props"])
 
-    def iter_edges(self, types: Iterable[str] | None = None) -> Iterator[Edge]:
+    def iter_edges(
+        self, types: Iterable[str] | None = None, *, with_provenance: bool = True
+    ) -> Iterator[Edge]:
         for rec in self._stream(C.ITER_EDGES, {"types": list(types) if types else None}):
-            yield _edge(rec["source"], rec["type"], rec["target"], rec["rel"])
+            edge = _edge(rec["source"], rec["type"], rec["target"], rec["rel"])
+            yield edge if with_provenance else replace(edge, provenance=())
 
     def iter_edge_rows(self, types: Iterable[str] | None = None) -> Iterator[EdgeRow]:
         for rec in self._stream(C.ITER_EDGE_ROWS, {"types": list(types) if types else None}):

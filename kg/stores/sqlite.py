@@ -6,7 +6,6 @@ counter is bumped by every batch that changes something, so readers in other pro
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -14,17 +13,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from kg.errors import EntityNotFound, InvalidInput, StoreUnavailable
 from kg.model import Edge, Node, Provenance
 from kg.stores.base import Direction, EdgeRow, Neighbour, StoreStats, UpsertResult
-from kg.stores.merge import (
-    EdgeIdent,
-    check_endpoints,
-    plan_edges,
-    plan_nodes,
-    prepare_edges,
-    prepare_nodes,
-)
+from kg.stores.merge import check_endpoints, prepare_edges, prepare_nodes
 
 _CHUNK = 900  # stays below SQLite's host-parameter limit in IN (...) lists
 
@@ -55,29 +49,27 @@ CREATE TABLE IF NOT EXISTS edges (
     PRIMARY KEY (src, type, dst, key)
 );
 CREATE INDEX IF NOT EXISTS edges_dst ON edges(dst, type);
-CREATE INDEX IF NOT EXISTS edges_type ON edges(type);
 CREATE VIRTUAL TABLE IF NOT EXISTS nodes_fts USING fts5(
-    id UNINDEXED, name, aliases, key, content='nodes', content_rowid='rowid', tokenize='trigram'
+    name, aliases, content='nodes', content_rowid='rowid', tokenize='trigram'
 );
 CREATE TRIGGER IF NOT EXISTS nodes_ai AFTER INSERT ON nodes BEGIN
-    INSERT INTO nodes_fts(rowid, id, name, aliases, key) VALUES (new.rowid, new.id, new.name, new.aliases, new.id);
+    INSERT INTO nodes_fts(rowid, name, aliases) VALUES (new.rowid, new.name, new.aliases);
 END;
 CREATE TRIGGER IF NOT EXISTS nodes_ad AFTER DELETE ON nodes BEGIN
-    INSERT INTO nodes_fts(nodes_fts, rowid, id, name, aliases, key)
-    VALUES ('delete', old.rowid, old.id, old.name, old.aliases, old.id);
+    INSERT INTO nodes_fts(nodes_fts, rowid, name, aliases) VALUES ('delete', old.rowid, old.name, old.aliases);
 END;
 CREATE TRIGGER IF NOT EXISTS nodes_au AFTER UPDATE OF name, aliases ON nodes BEGIN
-    INSERT INTO nodes_fts(nodes_fts, rowid, id, name, aliases, key)
-    VALUES ('delete', old.rowid, old.id, old.name, old.aliases, old.id);
-    INSERT INTO nodes_fts(rowid, id, name, aliases, key) VALUES (new.rowid, new.id, new.name, new.aliases, new.id);
+    INSERT INTO nodes_fts(nodes_fts, rowid, name, aliases) VALUES ('delete', old.rowid, old.name, old.aliases);
+    INSERT INTO nodes_fts(rowid, name, aliases) VALUES (new.rowid, new.name, new.aliases);
 END;
 """
 
 _ALIAS_SEP = "\x1f"
+_MAX_SEARCH = 1000
 
 
 def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(obj).decode()
 
 
 def _prov_json(prov: tuple[Provenance, ...]) -> str:
@@ -85,7 +77,7 @@ def _prov_json(prov: tuple[Provenance, ...]) -> str:
 
 
 def _prov_load(text: str) -> tuple[Provenance, ...]:
-    return tuple(Provenance(s, h, r, t) for s, h, r, t in json.loads(text))
+    return tuple(Provenance(s, h, r, t) for s, h, r, t in orjson.loads(text))
 
 
 def _row_node(row: Sequence[Any]) -> Node:
@@ -95,14 +87,14 @@ def _row_node(row: Sequence[Any]) -> Node:
         type=type_,
         name=name,
         aliases=tuple(a for a in aliases.split(_ALIAS_SEP) if a),
-        props=json.loads(props),
+        props=orjson.loads(props),
         provenance=_prov_load(prov),
     )
 
 
 def _row_edge(row: Sequence[Any]) -> Edge:
     src, type_, dst, key, props, prov = row[:6]
-    return Edge(src, type_, dst, key, props=json.loads(props), provenance=_prov_load(prov))
+    return Edge(src, type_, dst, key, props=orjson.loads(props), provenance=_prov_load(prov))
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
@@ -118,6 +110,11 @@ class SQLiteStore:
         self.url = url or f"sqlite:///{self.path}"
         self._local = threading.local()
         self._write_lock = threading.Lock()
+        # Types of nodes known to exist, so edge batches need not look their ends up again. Valid
+        # while nobody else writes: cleared whenever the version moved under us (another process).
+        self._known: dict[str, str] = {}
+        self._pending: dict[str, str] = {}
+        self._known_version = -1
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = self._conn()
@@ -144,13 +141,25 @@ class SQLiteStore:
         conn = self._conn()
         with self._write_lock:
             conn.execute("BEGIN IMMEDIATE")
+            if self._read_version(conn) != self._known_version or len(self._known) > 5_000_000:
+                self._known.clear()
+            self._pending.clear()
             try:
                 yield conn
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
             else:
+                version = self._read_version(conn)
                 conn.execute("COMMIT")
+                self._known.update(self._pending)
+                self._known_version = version
+            finally:
+                self._pending.clear()
+
+    @staticmethod
+    def _read_version(conn: sqlite3.Connection) -> int:
+        return int(conn.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0])
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -160,8 +169,7 @@ class SQLiteStore:
 
     @property
     def version(self) -> int:
-        row = self._conn().execute("SELECT value FROM meta WHERE key='version'").fetchone()
-        return int(row[0])
+        return self._read_version(self._conn())
 
     @staticmethod
     def _bump(conn: sqlite3.Connection) -> None:
@@ -170,6 +178,7 @@ class SQLiteStore:
     # -- writes ----------------------------------------------------------------------------
     def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
         seen = prepare_nodes(nodes)
+        created = updated = unchanged = 0
         with self._write() as conn:
             existing: dict[str, Node] = {}
             for chunk in _chunks(list(seen)):
@@ -179,9 +188,25 @@ class SQLiteStore:
                     chunk,
                 ):
                     existing[row[0]] = _row_node(row)
-            plan = plan_nodes(seen, existing)
-            inserts = [self._node_row(n) for n, old in plan.writes if old is None]
-            updates = [self._node_row(n) for n, old in plan.writes if old is not None]
+            inserts: list[tuple[Any, ...]] = []
+            updates: list[tuple[Any, ...]] = []
+            for node in seen.values():
+                old = existing.get(node.id)
+                self._pending[node.id] = node.type
+                if old is None:
+                    inserts.append(self._node_row(node.normalised()))
+                    created += 1
+                    continue
+                if old.type != node.type:
+                    raise InvalidInput(
+                        f"node {node.id!r}: id already used by a {old.type}, cannot become a {node.type}"
+                    )
+                merged = old.merged_with(node)
+                if merged.content_hash() == old.content_hash():
+                    unchanged += 1
+                else:
+                    updates.append(self._node_row(merged))
+                    updated += 1
             try:
                 conn.executemany(
                     "INSERT INTO nodes (id, type, name, aliases, props, provenance, hash) "
@@ -195,9 +220,9 @@ class SQLiteStore:
                 )
             except sqlite3.Error as exc:
                 raise InvalidInput(f"node batch rejected by SQLite: {exc}") from exc
-            if plan.writes:
+            if created or updated:
                 self._bump(conn)
-        return plan.result
+        return UpsertResult(created, updated, unchanged)
 
     @staticmethod
     def _node_row(n: Node) -> tuple[Any, ...]:
@@ -228,29 +253,46 @@ class SQLiteStore:
         )
 
     def _types_of(self, conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
+        known = self._known
         found: dict[str, str] = {}
-        for chunk in _chunks(list(set(ids))):
+        missing = []
+        for node_id in set(ids):
+            t = known.get(node_id)
+            if t is None:
+                missing.append(node_id)
+            else:
+                found[node_id] = t
+        for chunk in _chunks(missing):
             marks = ",".join("?" * len(chunk))
-            found.update(conn.execute(f"SELECT id, type FROM nodes WHERE id IN ({marks})", chunk))
+            rows = conn.execute(
+                f"SELECT id, type FROM nodes WHERE id IN ({marks})", chunk
+            ).fetchall()
+            found.update(rows)
+            self._pending.update(rows)
         return found
 
     def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
         seen = prepare_edges(edges)
+        created = updated = unchanged = 0
         with self._write() as conn:
             types = self._types_of(conn, [x for e in seen.values() for x in (e.source, e.target)])
             check_endpoints(seen.values(), types)
-            lookup = (
-                "SELECT src, type, dst, key, props, provenance FROM edges "
-                "WHERE src=? AND type=? AND dst=? AND key=?"
-            )
-            existing: dict[EdgeIdent, Edge] = {}
-            for ident in seen:
-                row = conn.execute(lookup, ident).fetchone()
-                if row is not None:
-                    existing[ident] = _row_edge(row)
-            plan = plan_edges(seen.values(), existing)
-            inserts = [self._edge_row(e) for e, old in plan.writes if old is None]
-            updates = [self._edge_row(e) for e, old in plan.writes if old is not None]
+            inserts: list[tuple[Any, ...]] = []
+            updates: list[tuple[Any, ...]] = []
+            existing = self._existing_edges(conn, list(seen))
+            for edge in seen.values():
+                row = existing.get(edge.ident)
+                if row is None:
+                    inserts.append(self._edge_row(edge.normalised()))
+                    created += 1
+                    continue
+                old = _row_edge(row)
+                merged = old.merged_with(edge)
+                if merged.content_hash() == row[6]:
+                    unchanged += 1
+                else:
+                    updates.append(self._edge_row(merged))
+                    updated += 1
             sql = (
                 "INSERT INTO edges (src, type, dst, key, props, provenance, weight, year_from, "
                 "year_to, hash) VALUES (?,?,?,?,?,?,?,?,?,?)"
@@ -260,14 +302,32 @@ class SQLiteStore:
                 conn.executemany(sql.replace("INSERT", "INSERT OR REPLACE", 1), updates)
             except sqlite3.Error as exc:
                 raise InvalidInput(f"edge batch rejected by SQLite: {exc}") from exc
-            if plan.writes:
+            if created or updated:
                 self._bump(conn)
-        return plan.result
+        return UpsertResult(created, updated, unchanged)
+
+    @staticmethod
+    def _existing_edges(
+        conn: sqlite3.Connection, idents: list[tuple[str, str, str, str]]
+    ) -> dict[tuple[str, str, str, str], tuple[Any, ...]]:
+        """Stored rows for these edge identities, looked up 200 at a time through a VALUES join."""
+        found: dict[tuple[str, str, str, str], tuple[Any, ...]] = {}
+        for chunk in _chunks(idents, 200):
+            values = ",".join(["(?,?,?,?)"] * len(chunk))
+            sql = (
+                "SELECT e.src, e.type, e.dst, e.key, e.props, e.provenance, e.hash FROM edges e "
+                f"JOIN (VALUES {values}) v ON e.src=v.column1 AND e.type=v.column2 "
+                "AND e.dst=v.column3 AND e.key=v.column4"
+            )
+            for row in conn.execute(sql, [x for ident in chunk for x in ident]):
+                found[(row[0], row[1], row[2], row[3])] = row
+        return found
 
     def delete_nodes(self, node_ids: Iterable[str]) -> int:
         ids = list(dict.fromkeys(node_ids))
         deleted = 0
         with self._write() as conn:
+            self._known.clear()
             for chunk in _chunks(ids, _CHUNK // 2):
                 marks = ",".join("?" * len(chunk))
                 conn.execute(
@@ -322,6 +382,13 @@ class SQLiteStore:
         q = text.strip()
         if not q:
             return []
+        if "\x00" in q:
+            # SQLite's LIKE and FTS read a pattern up to its first NUL: "a\0b" would match like
+            # "a", and "\0" alone like "%", i.e. everything.
+            raise InvalidInput("search text contains a NUL character")
+        if len(q) > _MAX_SEARCH:
+            # Longer patterns hit SQLite's LIKE limit and make FTS phrases of thousands of trigrams.
+            raise InvalidInput(f"search text longer than {_MAX_SEARCH} characters")
         type_list = list(types or [])
         type_sql = f" AND n.type IN ({','.join('?' * len(type_list))})" if type_list else ""
         order = (
@@ -331,7 +398,7 @@ class SQLiteStore:
         like = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         tail = [q, like + "%", limit, offset]
         cols = "n.id, n.type, n.name, n.aliases, n.props, n.provenance"
-        if len(q) >= 3:
+        if len(q) >= 3 and not q.isascii():
             # Trigram FTS: any substring of three or more characters, via the index.
             match = '"' + q.replace('"', '""') + '"'
             sql = (
@@ -340,7 +407,8 @@ class SQLiteStore:
             )
             params: list[Any] = [match, *type_list, *tail]
         else:
-            # Trigrams cannot index one- or two-character queries ("万丰"): scan names and aliases.
+            # Trigrams cannot index one- or two-character queries ("万丰"), and ids (credit codes,
+            # application numbers) are not in the FTS index: scan names, aliases and ids.
             sql = (
                 f"SELECT {cols} FROM nodes n WHERE (n.name LIKE ? ESCAPE '\\' OR n.aliases LIKE ? "
                 f"ESCAPE '\\' OR n.id LIKE ? ESCAPE '\\'){type_sql}{order}"
@@ -398,13 +466,18 @@ class SQLiteStore:
         for row in cur:
             yield _row_node(row)
 
-    def iter_edges(self, types: Iterable[str] | None = None) -> Iterator[Edge]:
+    def iter_edges(
+        self, types: Iterable[str] | None = None, *, with_provenance: bool = True
+    ) -> Iterator[Edge]:
         type_list = list(types or [])
-        sql = "SELECT src, type, dst, key, props, provenance FROM edges"
+        sql = "SELECT src, type, dst, key, props" + (", provenance" if with_provenance else "")
+        sql += " FROM edges"
         if type_list:
             sql += f" WHERE type IN ({','.join('?' * len(type_list))})"
+        loads = orjson.loads
         for row in self._reader().execute(sql, type_list):
-            yield _row_edge(row)
+            prov = _prov_load(row[5]) if with_provenance else ()
+            yield Edge(row[0], row[1], row[2], row[3], loads(row[4]), prov)
 
     def iter_edge_rows(self, types: Iterable[str] | None = None) -> Iterator[EdgeRow]:
         type_list = list(types or [])

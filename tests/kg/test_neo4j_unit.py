@@ -244,6 +244,10 @@ def test_search_uses_fulltext_for_han_phrases_and_scans_otherwise() -> None:
         store.search(text)
     used = [(name, p.get("query")) for name, _, p in driver.sent]
     assert used == [("SEARCH_FULLTEXT", '"浙江"'), ("SEARCH_SCAN", None), ("SEARCH_SCAN", None)]
+    with pytest.raises(InvalidInput, match="NUL"):
+        store.search("a\x00b")
+    with pytest.raises(InvalidInput, match="longer than"):
+        store.search("長" * 1001)
 
 
 def test_url_parsing_and_redaction() -> None:
