@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint typecheck pytest install install-dev clean bench
+.PHONY: demo test lint typecheck pytest install install-dev clean bench cypher-lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,17 @@ typecheck: install-dev
 pytest: install-dev
 	@$(BIN)/pytest -q -n 2 --dist loadgroup; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+# Lint every Cypher statement with Neo4j's parser (make test runs it via tests/kg/test_cypher_lint.py).
+CYPHER_LINT := tools/cypher-lint
+$(CYPHER_LINT)/node_modules/.package-lock.json: $(CYPHER_LINT)/package-lock.json
+	cd $(CYPHER_LINT) && npm ci --no-audit --no-fund --loglevel=error
+
+cypher-lint: install-dev $(CYPHER_LINT)/node_modules/.package-lock.json
+	@tmp=$$(mktemp -d); \
+	$(BIN)/python -m kg.cypher --schema-json > $$tmp/schema.json && \
+	$(BIN)/python -m kg.cypher --statements-json > $$tmp/statements.json && \
+	node $(CYPHER_LINT)/lint.cjs $$tmp/schema.json $$tmp/statements.json; rc=$$?; rm -rf $$tmp; exit $$rc
 
 bench: install-dev
 	$(BIN)/python -m bench.store_bench --sizes 100000

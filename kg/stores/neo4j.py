@@ -32,13 +32,22 @@ from neo4j import exceptions as nx
 
 from kg import cypher as C
 from kg.errors import EntityNotFound, InvalidInput, StoreUnavailable
-from kg.model import Edge, Node, Provenance, check_props
+from kg.model import Edge, Node, Provenance
 from kg.schema import NODE_TYPES, RELATIONS
 from kg.settings import get_settings
 from kg.stores.base import Direction, EdgeRow, Neighbour, StoreStats, UpsertResult
+from kg.stores.merge import (
+    EdgeIdent,
+    check_endpoints,
+    plan_edges,
+    plan_nodes,
+    prepare_edges,
+    prepare_nodes,
+)
 
 META_ID = "kg"  # the id of the one KGMeta node
 _UNBOUNDED = 2**62  # LIMIT for "no limit"
+_MAX_SEARCH = 1000  # the longest search text, as in SQLite
 _NODE_RESERVED = ("provenance",)
 _EDGE_RESERVED = ("key", "provenance")
 T = TypeVar("T")
@@ -256,9 +265,18 @@ class Neo4jStore:
         stmt.check_params(params)
         return list(tx.run(stmt.render(**names), params))
 
+    def _session(self, **config: Any) -> neo4j.Session:
+        """A session that shares ``execute_query``'s bookmarks: in a cluster, a read always sees
+        the writes this process made before it (causal consistency)."""
+        return self._driver.session(
+            database=self._db,
+            bookmark_manager=self._driver.execute_query_bookmark_manager,
+            **config,
+        )
+
     def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
         """``work`` in one managed write transaction; any exception rolls the whole batch back."""
-        with self._errors(), self._driver.session(database=self._db) as session:
+        with self._errors(), self._session() as session:
             return session.execute_write(work)
 
     def _stream(self, stmt: C.Statement, params: dict[str, Any]) -> Iterator[Record]:
@@ -266,9 +284,7 @@ class Neo4jStore:
         stmt.check_params(params)
         with (
             self._errors(),
-            self._driver.session(
-                database=self._db, default_access_mode=neo4j.READ_ACCESS, fetch_size=self._fetch
-            ) as session,
+            self._session(default_access_mode=neo4j.READ_ACCESS, fetch_size=self._fetch) as session,
         ):
             yield from session.run(stmt.render(), params)
 
@@ -295,21 +311,7 @@ class Neo4jStore:
 
     # -- writes ----------------------------------------------------------------------------
     def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
-        seen: dict[str, Node] = {}
-        for i, node in enumerate(nodes):
-            where = f"node #{i} {node.id!r}"
-            if node.type not in NODE_TYPES:
-                raise InvalidInput(f"{where}: unknown node type {node.type!r}")
-            if not node.id or not node.name or not node.name.strip():
-                raise InvalidInput(f"{where}: a node needs a non-empty id and name")
-            check_props(node.props, where)
-            _check_reserved(node.props, _NODE_RESERVED, where)
-            prev = seen.get(node.id)
-            if prev is not None and prev.type != node.type:
-                raise InvalidInput(
-                    f"{where}: id given twice with types {prev.type} and {node.type}"
-                )
-            seen[node.id] = prev.merged_with(node) if prev else node
+        seen = prepare_nodes(nodes, reserved=_NODE_RESERVED)
 
         def work(tx: ManagedTransaction) -> UpsertResult:
             self._run(tx, C.LOCK_META, {"meta": META_ID})
@@ -318,45 +320,21 @@ class Neo4jStore:
                 for rec in self._run(tx, C.GET_NODES, {"ids": list(id_chunk)}):
                     found = _node(rec["labels"], rec["props"])
                     existing[found.id] = found
+            plan = plan_nodes(seen, existing)
             rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            created = updated = unchanged = 0
-            for node in seen.values():
-                old = existing.get(node.id)
-                if old is None:
-                    rows[node.type].append(
-                        _node_row(Node(node.id, node.type, node.name).merged_with(node), None)
-                    )
-                    created += 1
-                    continue
-                if old.type != node.type:
-                    raise InvalidInput(
-                        f"node {node.id!r}: id already used by a {old.type}, cannot become a {node.type}"
-                    )
-                merged = old.merged_with(node)
-                if merged.content_hash() == old.content_hash():
-                    unchanged += 1
-                else:
-                    rows[node.type].append(_node_row(merged, old))
-                    updated += 1
+            for node, old in plan.writes:
+                rows[node.type].append(_node_row(node, old))
             for label, label_rows in rows.items():
                 for chunk in _chunks(label_rows, self._batch):
                     self._run(tx, C.UPSERT_NODES, {"rows": list(chunk)}, label=label)
-            if created or updated:
+            if plan.writes:
                 self._bump(tx)
-            return UpsertResult(created, updated, unchanged)
+            return plan.result
 
         return self._write(work)
 
     def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
-        seen: dict[tuple[str, str, str, str], Edge] = {}
-        for i, edge in enumerate(edges):
-            where = f"edge #{i} ({edge.source})-[{edge.type}]->({edge.target})"
-            if edge.type not in RELATIONS:
-                raise InvalidInput(f"{where}: unknown relation type {edge.type!r}")
-            check_props(edge.props, where)
-            _check_reserved(edge.props, _EDGE_RESERVED, where)
-            prev = seen.get(edge.ident)
-            seen[edge.ident] = prev.merged_with(edge) if prev else edge
+        seen = prepare_edges(edges, reserved=_EDGE_RESERVED)
 
         def work(tx: ManagedTransaction) -> UpsertResult:
             self._run(tx, C.LOCK_META, {"meta": META_ID})
@@ -367,14 +345,13 @@ class Neo4jStore:
                     types[rec["id"]] = next(
                         (lab for lab in rec["labels"] if lab in NODE_TYPES), C.ENTITY
                     )
-            for i, edge in enumerate(seen.values()):
-                _check_ends(i, edge, types)
+            check_endpoints(seen.values(), types)
             by_type: dict[str, list[Edge]] = defaultdict(list)
             for edge in seen.values():
                 by_type[edge.type].append(edge)
-            created = updated = unchanged = 0
+            total = UpsertResult()
             for rel, rel_edges in by_type.items():
-                existing: dict[tuple[str, str, str, str], Edge] = {}
+                existing: dict[EdgeIdent, Edge] = {}
                 for edge_chunk in _chunks(rel_edges, self._batch):
                     keys = [
                         {"source": e.source, "target": e.target, "key": e.key} for e in edge_chunk
@@ -382,24 +359,14 @@ class Neo4jStore:
                     for rec in self._run(tx, C.EXISTING_EDGES, {"rows": keys}, rel=rel):
                         old_edge = _edge(rec["source"], rec["type"], rec["target"], rec["rel"])
                         existing[old_edge.ident] = old_edge
-                rows: list[dict[str, Any]] = []
-                for edge in rel_edges:
-                    old = existing.get(edge.ident)
-                    if old is None:
-                        rows.append(_edge_row(Edge(*edge.ident).merged_with(edge), None))
-                        created += 1
-                        continue
-                    merged = old.merged_with(edge)
-                    if merged.content_hash() == old.content_hash():
-                        unchanged += 1
-                    else:
-                        rows.append(_edge_row(merged, old))
-                        updated += 1
+                plan = plan_edges(rel_edges, existing)
+                rows = [_edge_row(edge, old) for edge, old in plan.writes]
                 for chunk in _chunks(rows, self._batch):
                     self._run(tx, C.UPSERT_EDGES, {"rows": list(chunk)}, rel=rel)
-            if created or updated:
+                total += plan.result
+            if total.changed:
                 self._bump(tx)
-            return UpsertResult(created, updated, unchanged)
+            return total
 
         return self._write(work)
 
@@ -469,6 +436,10 @@ class Neo4jStore:
         q = text.strip()
         if not q:
             return []
+        if "\x00" in q:  # refused as SQLite refuses it, so both stores answer alike
+            raise InvalidInput("search text contains a NUL character")
+        if len(q) > _MAX_SEARCH:
+            raise InvalidInput(f"search text longer than {_MAX_SEARCH} characters")
         params: dict[str, Any] = {
             "text": q,
             "needle": q.lower(),
@@ -543,7 +514,7 @@ class Neo4jStore:
             }
             return StoreStats(nodes, edges, int(rows[0]["version"]) if rows else 0)
 
-        with self._errors(), self._driver.session(database=self._db) as session:
+        with self._errors(), self._session() as session:
             return session.execute_read(work)
 
     # -- pushdown --------------------------------------------------------------------------
@@ -601,24 +572,3 @@ class Neo4jStore:
             )
             for rec in self._query(C.SHORTEST_PATHS, params, hops=max_hops)
         ]
-
-
-def _check_reserved(props: Mapping[str, Any], reserved: tuple[str, ...], where: str) -> None:
-    for key in reserved:
-        if key in props:
-            raise InvalidInput(f"{where}: property {key!r} is reserved by the Neo4j store")
-
-
-def _check_ends(i: int, edge: Edge, types: Mapping[str, str]) -> None:
-    """Both ends exist and fit the relation's schema; the message names the record (as SQLite)."""
-    spec = RELATIONS[edge.type]
-    where = f"edge #{i} ({edge.source})-[{edge.type}]->({edge.target})"
-    for end, allowed, role in (
-        (edge.source, spec.sources, "source"),
-        (edge.target, spec.targets, "target"),
-    ):
-        t = types.get(end)
-        if t is None:
-            raise InvalidInput(f"{where}: {role} {end!r} is not in the store")
-        if t not in allowed:
-            raise InvalidInput(f"{where}: {role} is a {t}; {edge.type} takes {'/'.join(allowed)}")

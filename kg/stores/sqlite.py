@@ -16,9 +16,9 @@ from typing import Any
 import orjson
 
 from kg.errors import EntityNotFound, InvalidInput, StoreUnavailable
-from kg.model import Edge, Node, Provenance, check_props
-from kg.schema import NODE_TYPES, RELATIONS
+from kg.model import Edge, Node, Provenance
 from kg.stores.base import Direction, EdgeRow, Neighbour, StoreStats, UpsertResult
+from kg.stores.merge import check_endpoints, prepare_edges, prepare_nodes
 
 _CHUNK = 900  # stays below SQLite's host-parameter limit in IN (...) lists
 
@@ -177,22 +177,7 @@ class SQLiteStore:
 
     # -- writes ----------------------------------------------------------------------------
     def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
-        batch = list(nodes)
-        seen: dict[str, Node] = {}
-        for i, node in enumerate(batch):
-            where = f"node #{i} {node.id!r}"
-            if node.type not in NODE_TYPES:
-                raise InvalidInput(f"{where}: unknown node type {node.type!r}")
-            if not node.id or not node.name or not node.name.strip():
-                raise InvalidInput(f"{where}: a node needs a non-empty id and name")
-            check_props(node.props, where)
-            # Duplicates within one batch merge in order, as they would across batches.
-            prev = seen.get(node.id)
-            if prev is not None and prev.type != node.type:
-                raise InvalidInput(
-                    f"{where}: id given twice with types {prev.type} and {node.type}"
-                )
-            seen[node.id] = prev.merged_with(node) if prev else node
+        seen = prepare_nodes(nodes)
         created = updated = unchanged = 0
         with self._write() as conn:
             existing: dict[str, Node] = {}
@@ -290,31 +275,11 @@ class SQLiteStore:
         return found
 
     def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
-        seen: dict[tuple[str, str, str, str], Edge] = {}
-        for i, edge in enumerate(edges):
-            where = f"edge #{i} ({edge.source})-[{edge.type}]->({edge.target})"
-            if edge.type not in RELATIONS:
-                raise InvalidInput(f"{where}: unknown relation type {edge.type!r}")
-            check_props(edge.props, where)
-            prev = seen.get(edge.ident)
-            seen[edge.ident] = prev.merged_with(edge) if prev else edge
+        seen = prepare_edges(edges)
         created = updated = unchanged = 0
         with self._write() as conn:
             types = self._types_of(conn, [x for e in seen.values() for x in (e.source, e.target)])
-            for i, edge in enumerate(seen.values()):
-                spec = RELATIONS[edge.type]
-                for end, allowed, label in (
-                    (edge.source, spec.sources, "source"),
-                    (edge.target, spec.targets, "target"),
-                ):
-                    t = types.get(end)
-                    where = f"edge #{i} ({edge.source})-[{edge.type}]->({edge.target})"
-                    if t is None:
-                        raise InvalidInput(f"{where}: {label} {end!r} is not in the store")
-                    if t not in allowed:
-                        raise InvalidInput(
-                            f"{where}: {label} is a {t}; {edge.type} takes {'/'.join(allowed)}"
-                        )
+            check_endpoints(seen.values(), types)
             inserts: list[tuple[Any, ...]] = []
             updates: list[tuple[Any, ...]] = []
             existing = self._existing_edges(conn, list(seen))

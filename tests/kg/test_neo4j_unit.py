@@ -30,6 +30,7 @@ class RecordingDriver:
         self.sent: list[tuple[str, str, dict[str, Any]]] = []
         self.transactions = 0
         self.rows: list[dict[str, Any]] = []  # what ITER_EDGE_ROWS returns
+        self.execute_query_bookmark_manager = object()
 
     def answer(self, text: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         name = LINTED.get(text, "UNLINTED")
@@ -243,6 +244,10 @@ def test_search_uses_fulltext_for_han_phrases_and_scans_otherwise() -> None:
         store.search(text)
     used = [(name, p.get("query")) for name, _, p in driver.sent]
     assert used == [("SEARCH_FULLTEXT", '"浙江"'), ("SEARCH_SCAN", None), ("SEARCH_SCAN", None)]
+    with pytest.raises(InvalidInput, match="NUL"):
+        store.search("a\x00b")
+    with pytest.raises(InvalidInput, match="longer than"):
+        store.search("長" * 1001)
 
 
 def test_url_parsing_and_redaction() -> None:
@@ -280,3 +285,19 @@ def test_unreachable_server_gives_store_unavailable_without_the_password(
     with pytest.raises(InvalidInput) as bad:
         open_store("neo4jx://neo4j:hunter2-secret@host:7687")
     assert "hunter2" not in bad.value.message
+
+
+def test_schema_json_for_the_linter_comes_from_the_schema(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    from kg.schema import NODE_TYPES, RELATIONS
+
+    C.main(["--schema-json"])
+    schema = json.loads(capsys.readouterr().out)
+    assert set(schema["labels"]) == {*NODE_TYPES, "Entity", "KGMeta"}
+    assert schema["relationshipTypes"] == sorted(RELATIONS)
+    assert {"id", "name", "aliases", "provenance", "key", "credit_code"} <= set(
+        schema["propertyKeys"]
+    )
