@@ -8,11 +8,14 @@ import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from api.routes import entities, health
+from api.security import AuditLog, require_read_access, secure_settings
+from api.uploads import MB, BodyLimit
 from kg.errors import KGError
 from kg.settings import Settings, get_settings
 from kg.stores import open_store
@@ -21,13 +24,22 @@ from kg.stores.base import GraphStore
 log = logging.getLogger("ikg.api")
 
 
+_HTTP_CODES = {
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+}
+
+
 def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"status": status, "code": code, "message": message}, status_code=status)
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
     """Build the app over ``store`` (or the store named by ``settings.store``)."""
-    settings = settings or get_settings()
+    # The plain-text API key goes no further than this line: the app keeps only its hash.
+    settings, key_check = secure_settings(settings or get_settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -47,6 +59,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.key_check = key_check
+    app.state.audit_log = AuditLog(settings.audit_log)
+    app.add_middleware(BodyLimit, limit=lambda: settings.max_upload_mb * MB)
 
     @app.exception_handler(KGError)
     async def kg_error(_: Request, exc: KGError) -> JSONResponse:
@@ -60,15 +75,26 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             parts.append(f"{where}: {err.get('msg', 'invalid')}")
         return _error(422, "invalid_input", "; ".join(parts) or "invalid request")
 
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        response = _error(exc.status_code, code, str(exc.detail))
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
     @app.exception_handler(Exception)
     async def internal(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
         return _error(500, "internal_error", "internal error; see the server log")
 
+    # Reads are open unless Settings.read_requires_key; /health stays open for liveness probes
+    # (its /stats route carries the dependency itself).
+    keyed = [Depends(require_read_access)]
     app.include_router(health.router)
-    app.include_router(entities.router)
+    app.include_router(entities.router, dependencies=keyed)
     for router in _discovered_routers():
-        app.include_router(router)
+        app.include_router(router, dependencies=keyed)
     return app
 
 
