@@ -34,9 +34,10 @@ from queries.resolve import resolve_entity
 COUNT_BONUS = 0.25
 RECENCY_BONUS = 0.5
 RECENCY_SPAN = 10
-# Hop-ball pruning gives up beyond this many visited nodes per side (then the generator's cap and
-# the fewest-hop fallback keep the answer bounded).
-BALL_BUDGET = 100_000
+# Hop-ball pruning (keep only nodes within max_hops of both ends) is worth its full scan of the
+# balls on county-scale graphs only; beyond this many nodes per ball the search runs on the whole
+# tie graph, bounded by the generator's cap and the fewest-hop fallback.
+BALL_BUDGET = 20_000
 
 
 class Tie(NamedTuple):
@@ -202,19 +203,9 @@ def collaboration_paths(
         raise InvalidInput(f"source and target are the same entity: {s}")
     node_types, rel_types = _parse_via(via)
     H = tie_graph(G)
-    ends = {s, t}
-
-    def node_ok(n: str) -> bool:
-        return not node_types or n in ends or G.nodes[n].get("type") in node_types
-
-    def tie_of(d: dict[str, Any]) -> Tie | None:
-        ties: tuple[Tie, ...] = d["ties"]
-        if rel_types is None:
-            return ties[0]
-        return next((x for x in ties if x.rel in rel_types), None)
-
+    f = _Filter(G, frozenset({s, t}), node_types, rel_types)
     names = (_name(G, s), _name(G, t))
-    fewest = _fewest_hops(H, s, t, node_ok, tie_of)
+    fewest = _fewest_hops(H, s, t, f)
     if fewest is None:
         raise NoPath(
             f"{names[0]} 与 {names[1]} 之间没有连接{_via_zh(via)} / "
@@ -226,7 +217,7 @@ def collaboration_paths(
             f"{_via_zh(via)} / {names[0]} and {names[1]} are not connected within {max_hops} "
             f"hops (the shortest connection has {len(fewest) - 1}){_via_en(via)}"
         )
-    search, weight = _search_graph(H, s, t, max_hops, node_ok, tie_of)
+    search, weight = _search_graph(H, s, t, max_hops, f)
     found: list[list[str]] = []
     gen = nx.shortest_simple_paths(search, s, t, weight=weight)
     for examined, p in enumerate(gen, 1):
@@ -237,7 +228,7 @@ def collaboration_paths(
     gen.close()
     if not found:  # every cheap path was too long: the fewest-hop one still answers
         found.append(fewest)
-    paths = [_describe(G, H, p, tie_of) for p in found]
+    paths = [_describe(G, H, p, f) for p in found]
     return PathsResult(
         source=_path_node(G, s),
         target=_path_node(G, t),
@@ -274,68 +265,77 @@ def _parse_via(via: Iterable[str] | None) -> tuple[frozenset[str], frozenset[str
     return frozenset(nodes), frozenset(rels) if rels else None
 
 
-def _fewest_hops(
-    H: nx.Graph,
-    s: str,
-    t: str,
-    node_ok: Callable[[str], bool],
-    tie_of: Callable[[dict[str, Any]], Tie | None],
-) -> list[str] | None:
-    view = nx.subgraph_view(
-        H, filter_node=node_ok, filter_edge=lambda u, v: tie_of(H._adj[u][v]) is not None
-    )
+class _Filter:
+    """What ``via`` allows: intermediate nodes of some types, ties of some relation types."""
+
+    def __init__(
+        self,
+        G: nx.MultiDiGraph,
+        ends: frozenset[str],
+        node_types: frozenset[str],
+        rel_types: frozenset[str] | None,
+    ) -> None:
+        self.nodes = G.nodes
+        self.ends = ends
+        self.node_types = node_types
+        self.rel_types = rel_types
+        self.restricted = bool(node_types) or rel_types is not None
+
+    def node_ok(self, n: str) -> bool:
+        return not self.node_types or n in self.ends or self.nodes[n].get("type") in self.node_types
+
+    def tie_of(self, d: dict[str, Any]) -> Tie | None:
+        """The strongest allowed tie of an edge of the tie graph (``None``: none allowed)."""
+        ties: tuple[Tie, ...] = d["ties"]
+        if self.rel_types is None:
+            return ties[0]
+        return next((x for x in ties if x.rel in self.rel_types), None)
+
+    def cost(self, u: str, v: str, d: dict[str, Any]) -> float | None:
+        tie = self.tie_of(d)
+        return None if tie is None else 1.0 / tie.strength
+
+    def view(self, H: nx.Graph) -> nx.Graph:
+        """``H`` itself when nothing is restricted, else a view of its allowed nodes and ties."""
+        if not self.restricted:
+            return H
+        return nx.subgraph_view(
+            H,
+            filter_node=self.node_ok,
+            filter_edge=lambda u, v: self.tie_of(H._adj[u][v]) is not None,
+        )
+
+
+def _fewest_hops(H: nx.Graph, s: str, t: str, f: _Filter) -> list[str] | None:
     try:
-        return list(nx.bidirectional_shortest_path(view, s, t))
+        return list(nx.bidirectional_shortest_path(f.view(H), s, t))
     except nx.NetworkXNoPath:
         return None
 
 
 def _search_graph(
-    H: nx.Graph,
-    s: str,
-    t: str,
-    max_hops: int,
-    node_ok: Callable[[str], bool],
-    tie_of: Callable[[dict[str, Any]], Tie | None],
+    H: nx.Graph, s: str, t: str, max_hops: int, f: _Filter
 ) -> tuple[nx.Graph, str | Callable[[str, str, dict[str, Any]], float | None]]:
     """The allowed part of ``H`` where every node lies on some ``s``–``t`` walk of ≤ ``max_hops``
-    hops (when the hop balls stay within budget, else a filtered view of all of it), and the edge
-    cost to search it by: each edge's best allowed tie."""
-    ds = _hop_ball(H, s, max_hops, node_ok, tie_of)
-    dt = _hop_ball(H, t, max_hops, node_ok, tie_of) if ds is not None else None
+    hops (when the hop balls stay within budget, else all of it), and the edge cost to search it
+    by: each edge's best allowed tie."""
+    ds = _hop_ball(H, s, max_hops, f)
+    dt = _hop_ball(H, t, max_hops, f) if ds is not None else None
     if ds is None or dt is None:
-        return nx.subgraph_view(
-            H, filter_node=node_ok, filter_edge=lambda u, v: tie_of(H._adj[u][v]) is not None
-        ), _tie_cost(tie_of)
+        return f.view(H), (f.cost if f.restricted else "cost")
     keep = {n for n, d in ds.items() if d + dt.get(n, max_hops + 1) <= max_hops}
     sub = nx.Graph()
     sub.add_nodes_from(keep)
     for u in keep:
         for v, d in H._adj[u].items():
             if v in keep and u < v:
-                tie = tie_of(d)
+                tie = f.tie_of(d)
                 if tie is not None:
                     sub.add_edge(u, v, cost=1.0 / tie.strength)
     return sub, "cost"
 
 
-def _tie_cost(
-    tie_of: Callable[[dict[str, Any]], Tie | None],
-) -> Callable[[str, str, dict[str, Any]], float | None]:
-    def cost(u: str, v: str, d: dict[str, Any]) -> float | None:
-        tie = tie_of(d)
-        return None if tie is None else 1.0 / tie.strength
-
-    return cost
-
-
-def _hop_ball(
-    H: nx.Graph,
-    start: str,
-    radius: int,
-    node_ok: Callable[[str], bool],
-    tie_of: Callable[[dict[str, Any]], Tie | None],
-) -> dict[str, int] | None:
+def _hop_ball(H: nx.Graph, start: str, radius: int, f: _Filter) -> dict[str, int] | None:
     """Hop distances from ``start`` up to ``radius`` over allowed nodes and ties; ``None`` when the
     ball grows past :data:`BALL_BUDGET` nodes."""
     dist = {start: 0}
@@ -344,25 +344,20 @@ def _hop_ball(
         nxt = []
         for u in frontier:
             for v, d in H._adj[u].items():
-                if v not in dist and node_ok(v) and tie_of(d) is not None:
+                if v not in dist and f.node_ok(v) and f.tie_of(d) is not None:
                     dist[v] = depth
                     nxt.append(v)
-        if len(dist) > BALL_BUDGET:
-            return None
+            if len(dist) > BALL_BUDGET:
+                return None
         frontier = nxt
     return dist
 
 
-def _describe(
-    G: nx.MultiDiGraph,
-    H: nx.Graph,
-    path: list[str],
-    tie_of: Callable[[dict[str, Any]], Tie | None],
-) -> CollaborationPath:
+def _describe(G: nx.MultiDiGraph, H: nx.Graph, path: list[str], f: _Filter) -> CollaborationPath:
     steps: list[PathStep] = []
     cost, strength = 0.0, math.inf
     for u, v in pairwise(path):
-        tie = tie_of(H._adj[u][v])
+        tie = f.tie_of(H._adj[u][v])
         assert tie is not None  # the search only walked allowed ties
         cost += 1.0 / tie.strength
         strength = min(strength, tie.strength)

@@ -140,3 +140,35 @@ def test_hold_out_finds_the_later_pair_and_ranks_it(store: SQLiteStore) -> None:
     assert m["popularity"].mrr == 0.5
     assert m["common_neighbours"].mrr == 1.0
     assert m["popularity"].auc == 0.0 and m["recommender"].auc == 1.0
+
+
+def test_chain_partners_already_working_with_a_university(tmp_path: Path) -> None:
+    """丙 supplies 甲 and works with 中校; 丁 shares 甲's chain segment and works with 中校 too:
+    chain count for 甲 × 中校 = 1 (supplier) + .5 (segment peer) = 1.5 → 1 − e^−1.5 = .7769;
+    甲 itself also sits in the segment but is not counted as its own peer."""
+    s = SQLiteStore(tmp_path / "chain.sqlite")
+    jia, bing, ding, mid = "enterprise:甲", "enterprise:丙", "enterprise:丁", "university:中校"
+    seg = "segment:汽车/零部件"
+    s.upsert_nodes(
+        [
+            Node(jia, "Enterprise", "甲"),
+            Node(bing, "Enterprise", "丙"),
+            Node(ding, "Enterprise", "丁"),
+            Node(mid, "University", "中校"),
+            Node(seg, "ChainSegment", "汽车·零部件"),
+        ]
+    )
+    s.upsert_edges(
+        [
+            Edge(bing, "SUPPLIES", jia, props={"since": 2019}),
+            Edge(bing, "COLLABORATES_WITH", mid, "2020", {"year": 2020}),
+            Edge(ding, "COLLABORATES_WITH", mid, "2021", {"year": 2021}),
+            Edge(jia, "IN_SEGMENT", seg, props={"role": "member"}),
+            Edge(ding, "IN_SEGMENT", seg, props={"role": "member"}),
+        ]
+    )
+    best = recommend_partners(project(s), "甲").suggestions[0]
+    assert best.candidate.id == mid
+    assert best.components.chain_partners == pytest.approx(0.7769, abs=1e-4)
+    assert [p.name for p in best.evidence.chain_partners] == ["丙", "丁"]
+    assert "产业链伙伴 丙、丁 已与其合作" in best.explanation_zh
