@@ -10,9 +10,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
+from api.pages import is_page, page_error
 from api.routes import entities, health
+from api.viz.render import STATIC
 from kg.errors import KGError
 from kg.settings import Settings, get_settings
 from kg.stores import open_store
@@ -21,7 +25,10 @@ from kg.stores.base import GraphStore
 log = logging.getLogger("ikg.api")
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
+def _error(status: int, code: str, message: str, request: Request | None = None) -> Response:
+    """The one error shape: JSON ``{status, code, message}``; an HTML page for dashboard pages."""
+    if request is not None and is_page(request):
+        return page_error(request, status, code, message)
     return JSONResponse({"status": status, "code": code, "message": message}, status_code=status)
 
 
@@ -49,22 +56,28 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.store = store
 
     @app.exception_handler(KGError)
-    async def kg_error(_: Request, exc: KGError) -> JSONResponse:
-        return _error(exc.status, exc.code, exc.message)
+    async def kg_error(request: Request, exc: KGError) -> Response:
+        return _error(exc.status, exc.code, exc.message, request)
 
     @app.exception_handler(RequestValidationError)
-    async def bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         parts = []
         for err in exc.errors():
             where = ".".join(str(x) for x in err.get("loc", ()))
             parts.append(f"{where}: {err.get('msg', 'invalid')}")
-        return _error(422, "invalid_input", "; ".join(parts) or "invalid request")
+        return _error(422, "invalid_input", "; ".join(parts) or "invalid request", request)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _error(exc.status_code, code, str(exc.detail), request)
 
     @app.exception_handler(Exception)
-    async def internal(_: Request, exc: Exception) -> JSONResponse:
+    async def internal(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", exc_info=exc)
-        return _error(500, "internal_error", "internal error; see the server log")
+        return _error(500, "internal_error", "internal error; see the server log", request)
 
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(health.router)
     app.include_router(entities.router)
     for router in _discovered_routers():

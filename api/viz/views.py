@@ -1,0 +1,142 @@
+"""The four network views analysts look at: a chain, an ego network, collaboration paths and
+communities. Each takes the projected graph (and a query's answer) and returns a :class:`Visual`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+import networkx as nx
+
+from api.viz.render import Visual, build
+from kg.errors import EntityNotFound
+
+# Chain layout: one column per segment, members stacked in sub-columns of this many rows.
+_ROWS = 18
+_COLUMN_GAP = 420
+_SUB_GAP = 110
+_ROW_GAP = 52
+
+
+def _require(graph: nx.MultiDiGraph, node: str) -> None:
+    if node not in graph:
+        raise EntityNotFound(f"no entity with id {node!r}")
+
+
+def ego_visual(
+    graph: nx.MultiDiGraph,
+    entity: str,
+    *,
+    hops: int = 1,
+    types: Iterable[str] | None = None,
+    lang: str = "zh",
+) -> Visual:
+    """``entity`` and everything within ``hops`` (1–2) steps, optionally only of some ``types``."""
+    _require(graph, entity)
+    keep = set(types or ())
+    undirected = graph.to_undirected(as_view=True)
+    near = nx.single_source_shortest_path_length(undirected, entity, cutoff=max(1, min(hops, 2)))
+    nodes = [n for n in near if n == entity or not keep or graph.nodes[n].get("type") in keep]
+    sub = graph.subgraph(nodes)
+    name = graph.nodes[entity].get("name", entity)
+    title = f"{name} · {hops}跳关系网络" if lang == "zh" else f"{name} · {hops}-hop network"
+    return build(sub, title=title, lang=lang, emphasise=[entity], edge_labels=len(nodes) <= 60)
+
+
+def chain_visual(
+    graph: nx.MultiDiGraph,
+    chain: str,
+    *,
+    influence: Mapping[str, float] | None = None,
+    lang: str = "zh",
+) -> Visual:
+    """Chain ``chain`` laid out upstream → downstream: one column per segment (by ``position``),
+    its members below it, leaders (链主) emphasised and sized by ``influence`` (0–1), and the
+    labs and universities supporting a segment or collaborating with its firms beside it."""
+    _require(graph, chain)
+    segments = sorted(
+        (u for u, _, t in graph.in_edges(chain, data="type") if t == "SEGMENT_OF"),
+        key=lambda s: (graph.nodes[s].get("position") or 0, s),
+    )
+    members: dict[str, list[str]] = defaultdict(list)
+    leaders: set[str] = set()
+    for seg in segments:
+        for u, _, data in graph.in_edges(seg, data=True):
+            if data.get("type") != "IN_SEGMENT":
+                continue
+            if u not in members[seg]:
+                members[seg].append(u)
+            if data.get("role") == "leader":
+                leaders.add(u)
+    firms = {m for ms in members.values() for m in ms}
+    support: dict[str, str] = {}  # research org → the segment it sits beside
+    for seg in segments:
+        for firm in members[seg]:
+            for _, v, t in graph.out_edges(firm, data="type"):
+                if t == "COLLABORATES_WITH" and v not in firms and v not in support:
+                    support[v] = seg
+    positions: dict[str, tuple[float, float]] = {chain: (-_COLUMN_GAP, 0.0)}
+    for col, seg in enumerate(segments):
+        x0 = col * _COLUMN_GAP
+        positions[seg] = (x0, -2 * _ROW_GAP)
+        ordered = sorted(members[seg], key=lambda m: (m not in leaders, m))
+        for i, m in enumerate(ordered):
+            positions[m] = (x0 + (i // _ROWS) * _SUB_GAP - 40, (i % _ROWS) * _ROW_GAP)
+        beside = sorted(s for s, at in support.items() if at == seg)
+        for i, s in enumerate(beside):
+            positions[s] = (x0 + 60 + (i // _ROWS) * _SUB_GAP, -4 * _ROW_GAP - i * _ROW_GAP)
+    sub = graph.subgraph(positions)
+    sizes = {leader: 0.5 for leader in leaders}
+    sizes.update({n: 0.2 for n in segments})
+    if influence:
+        top = max(influence.values()) or 1.0
+        sizes.update({n: 0.3 + 0.7 * v / top for n, v in influence.items() if n in positions})
+    name = graph.nodes[chain].get("name", chain)
+    title = (
+        f"产业链 · {name}（上游 → 下游）"
+        if lang == "zh"
+        else f"Chain · {name} (upstream → downstream)"
+    )
+    return build(
+        sub,
+        title=title,
+        lang=lang,
+        sizes=sizes,
+        emphasise=leaders,
+        positions=positions,
+        edge_labels=len(positions) <= 40,
+    )
+
+
+def path_visual(
+    graph: nx.MultiDiGraph,
+    paths: Sequence[Sequence[str]],
+    *,
+    title: str,
+    lang: str = "zh",
+) -> Visual:
+    """The union of ``paths`` (node-id sequences), path edges drawn red, ends emphasised."""
+    nodes = {n for p in paths for n in p}
+    for n in nodes:
+        _require(graph, n)
+    sub = nx.MultiDiGraph(graph.subgraph(nodes))
+    steps = {frozenset((a, b)) for p in paths for a, b in itertools.pairwise(p)}
+    for u, v, k in list(sub.edges(keys=True)):
+        if frozenset((u, v)) in steps:
+            sub.edges[u, v, k]["highlight"] = True
+    ends = {p[0] for p in paths if p} | {p[-1] for p in paths if p}
+    return build(sub, title=title, lang=lang, emphasise=ends)
+
+
+def communities_visual(
+    graph: nx.MultiDiGraph,
+    membership: Mapping[str, int],
+    *,
+    title: str,
+    lang: str = "zh",
+) -> Visual:
+    """Nodes coloured by community (``membership``: node → community number)."""
+    sub = graph.subgraph([n for n in membership if n in graph])
+    return build(sub, title=title, lang=lang, groups=membership, edge_labels=False)
