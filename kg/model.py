@@ -51,9 +51,11 @@ class Node:
 
     def normalised(self) -> Node:
         """This node as the store keeps it (see :meth:`merged_with`)."""
-        if _is_normal(self.props, self.provenance) and self.name not in self.aliases and len(
-            set(self.aliases)
-        ) == len(self.aliases):
+        if (
+            _is_normal(self.props, self.provenance)
+            and self.name not in self.aliases
+            and len(set(self.aliases)) == len(self.aliases)
+        ):
             return self
         return Node(self.id, self.type, self.name).merged_with(self)
 

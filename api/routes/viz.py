@@ -10,8 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import SettingsDep, StoreDep
 from api.pages import Lang
-from api.viz import chain_visual, ego_visual
-from kg.projection import project
+from api.viz.scenes import chain_scene, ego_scene
 from kg.schema import NodeType
 
 router = APIRouter(prefix="/viz", tags=["visualisations"], default_response_class=HTMLResponse)
@@ -22,24 +21,30 @@ async def chain_page(
     store: StoreDep, settings: SettingsDep, chain_id: str, lang: Lang = "zh"
 ) -> str:
     """Chain ``chain_id`` upstream → downstream, leaders sized by influence."""
-    graph = await run_in_threadpool(project, store)
-    visual = await run_in_threadpool(chain_visual, graph, chain_id, lang=lang)
+    visual = await run_in_threadpool(
+        lambda: chain_scene(store, chain_id, lang=lang, settings=settings)
+    )
     return visual.html()
 
 
 @router.get("/ego/{entity_id:path}", response_class=HTMLResponse)
 async def ego_page(
     store: StoreDep,
+    settings: SettingsDep,
     entity_id: str,
     hops: Annotated[int, Query(ge=1, le=2, description="1 or 2 steps")] = 1,
     types: Annotated[list[NodeType] | None, Query(description="only these node types")] = None,
     lang: Lang = "zh",
 ) -> str:
     """``entity_id`` and its neighbours within ``hops`` steps."""
-    graph = await run_in_threadpool(project, store)
     visual = await run_in_threadpool(
-        lambda: ego_visual(
-            graph, entity_id, hops=hops, types=[t.value for t in types or []], lang=lang
+        lambda: ego_scene(
+            store,
+            entity_id,
+            hops=hops,
+            types=[t.value for t in types or []],
+            lang=lang,
+            settings=settings,
         )
     )
     return visual.html()

@@ -186,7 +186,11 @@ def build(
             "title": tooltip({"id": nid, **data}, lang),
             "shape": TYPE_SHAPES.get(type_, "dot"),
             "size": size,
-            "font": {"size": 14 if nid in strong else 12},
+            "font": {
+                "size": 14 if nid in strong else 12,
+                # labels sit inside boxes and ellipses: light on dark
+                "color": "#ffffff" if TYPE_SHAPES.get(type_) in ("box", "ellipse") else "#222222",
+            },
         }
         if groups:
             opts["group"] = str(groups.get(nid, -1))

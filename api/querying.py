@@ -1,0 +1,109 @@
+"""Named queries as HTTP routes: typed parameters taken from each query's pydantic model, the
+query's result model as the response model, answers computed off the event loop and cached by
+store version (``queries.registry.run_query``)."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Annotated, Any, get_args, get_origin
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import SettingsDep, StoreDep
+from kg.settings import Settings
+from kg.stores.base import GraphStore
+from queries.registry import NamedQuery, QueryContext, get_query, run_query
+
+
+async def answer(
+    store: GraphStore, settings: Settings, name: str, params: Mapping[str, Any] | BaseModel
+) -> BaseModel:
+    """Run the named query in a worker thread (queries are CPU-bound) and return its result."""
+    ctx = QueryContext(store, settings)
+    return await run_in_threadpool(run_query, ctx, name, params)
+
+
+def is_list_field(q: NamedQuery, field: str) -> bool:
+    """Whether parameter ``field`` of ``q`` takes a list (so one value must become ``[value]``)."""
+    info = q.params.model_fields.get(field)
+    if info is None:
+        return False
+    ann = info.annotation
+    for t in (ann, *get_args(ann)):
+        if get_origin(t) in (list, tuple, set, frozenset, Sequence):
+            return True
+    return False
+
+
+def params_from_pairs(q: NamedQuery, pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """Parameters for ``q`` from (name, value) text pairs, as given in a query string or on the
+    command line; repeated or list-typed names collect into lists. Values stay text: the
+    query's model validates and converts them."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        key = key.replace("-", "_")
+        if is_list_field(q, key):
+            out.setdefault(key, []).extend(v for v in value.split(",") if v)
+        elif key in out:
+            prev = out[key]
+            out[key] = [*prev, value] if isinstance(prev, list) else [prev, value]
+        else:
+            out[key] = value
+    return out
+
+
+def expose(
+    router: APIRouter,
+    path: str,
+    name: str,
+    *,
+    path_params: Mapping[str, str] | None = None,
+    summary: str | None = None,
+) -> Callable[..., Any]:
+    """Add ``GET path`` answering query ``name``: each field of its parameter model becomes a
+    typed query parameter (or the path parameter named in ``path_params``: url name → field),
+    its result model the response model, so the OpenAPI document describes both."""
+    q = get_query(name)
+    in_path = dict(path_params or {})
+    params: list[inspect.Parameter] = [
+        inspect.Parameter("store", inspect.Parameter.KEYWORD_ONLY, annotation=StoreDep),
+        inspect.Parameter("settings", inspect.Parameter.KEYWORD_ONLY, annotation=SettingsDep),
+    ]
+    url_of = {field: url for url, field in in_path.items()}
+    for field, info in q.params.model_fields.items():
+        url_name = url_of.get(field, field)
+        default = inspect.Parameter.empty if info.is_required() else info.get_default()
+        marker: Any = (
+            Path(description=info.description)
+            if field in url_of
+            else Query(description=info.description)
+        )
+        params.append(
+            inspect.Parameter(
+                url_name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[info.annotation, marker],
+                default=default,
+            )
+        )
+
+    async def endpoint(**kwargs: Any) -> BaseModel:
+        store, settings = kwargs.pop("store"), kwargs.pop("settings")
+        values = {in_path.get(k, k): v for k, v in kwargs.items()}
+        return await answer(store, settings, name, values)
+
+    endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    endpoint.__name__ = name
+    router.add_api_route(
+        path,
+        endpoint,
+        methods=["GET"],
+        response_model=q.result,
+        summary=summary or f"{q.zh} · {q.en}",
+        description=f"{q.zh}\n\n{q.en}\n\nNamed query `{name}`; cached by store version.",
+        name=name,
+    )
+    return endpoint
