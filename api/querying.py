@@ -75,7 +75,11 @@ def expose(
     url_of = {field: url for url, field in in_path.items()}
     for field, info in q.params.model_fields.items():
         url_name = url_of.get(field, field)
-        default = inspect.Parameter.empty if info.is_required() else info.get_default()
+        default = (
+            inspect.Parameter.empty
+            if info.is_required()
+            else info.get_default(call_default_factory=True)
+        )
         marker: Any = (
             Path(description=info.description)
             if field in url_of
@@ -85,7 +89,8 @@ def expose(
             inspect.Parameter(
                 url_name,
                 inspect.Parameter.KEYWORD_ONLY,
-                annotation=Annotated[info.annotation, marker],
+                # the field's constraints (ge, le, …) travel with it into OpenAPI
+                annotation=Annotated[(info.annotation, *info.metadata, marker)],  # type: ignore[valid-type]
                 default=default,
             )
         )

@@ -127,9 +127,12 @@ class Visual:
 
 @cache
 def _env() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), cache_size=50
     )
+    # Chinese stays readable in the page source; tojson still escapes < > & '
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
+    return env
 
 
 @cache
