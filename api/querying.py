@@ -90,7 +90,7 @@ def expose(
                 url_name,
                 inspect.Parameter.KEYWORD_ONLY,
                 # the field's constraints (ge, le, …) travel with it into OpenAPI
-                annotation=Annotated[(info.annotation, *info.metadata, marker)],  # type: ignore[valid-type]
+                annotation=Annotated[(info.annotation, *info.metadata, marker)],
                 default=default,
             )
         )
