@@ -12,9 +12,14 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
+from api.querying import answer
 from api.viz.render import TEMPLATES
-from kg.schema import label
+from kg.errors import KGError
+from kg.model import Node
+from kg.schema import NODE_TYPES, label
+from kg.settings import Settings
 from kg.stores.base import GraphStore
+from queries.registry import load_all
 
 Lang = Literal["zh", "en"]
 
@@ -81,7 +86,16 @@ def text(key: str, lang: str) -> str:
 
 
 templates = Jinja2Templates(directory=TEMPLATES)
-templates.env.globals.update(type_label=label)
+_PREFIXES = tuple(f"{spec.prefix}:" for spec in NODE_TYPES.values())
+
+
+def is_entity_id(value: object) -> bool:
+    """Whether ``value`` reads as a node id (``enterprise:…``, ``university:…``)."""
+    return isinstance(value, str) and value.startswith(_PREFIXES) and len(value) < 300
+
+
+templates.env.globals.update(type_label=label, is_entity_id=is_entity_id)
+templates.env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
 templates.env.filters["urlpart"] = lambda s: quote(str(s), safe="")
 
 
@@ -164,3 +178,29 @@ def page_error(request: Request, status: int, code: str, message: str) -> HTMLRe
         },
         status_code=status,
     )
+
+
+def resolve(store: GraphStore, text: str, types: list[str] | None = None) -> Node | None:
+    """The entity a person meant: ``text`` as an id if one exists, else the best search hit."""
+    text = text.strip()
+    if not text:
+        return None
+    found = store.get_nodes([text]).get(text)
+    if found is not None and (not types or found.type in types):
+        return found
+    hits = store.search(text, types=types, limit=1)
+    return hits[0] if hits else None
+
+
+async def ask(
+    store: GraphStore, settings: Settings, name: str, params: dict[str, Any]
+) -> tuple[dict[str, Any] | None, str | None]:
+    """A query's answer (JSON form) for a page, or why there is none: a domain error's message
+    (no path, unknown entity …) is shown on the page rather than replacing it."""
+    if name not in load_all():
+        return None, None
+    try:
+        result = await answer(store, settings, name, params)
+    except KGError as exc:
+        return None, exc.message
+    return result.model_dump(mode="json"), None

@@ -11,13 +11,11 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import StoreDep
 from api.pages import Lang, render
+from api.routes.ui_connections import PAIRING_TARGETS
 from kg.ids import node_id
 from kg.schema import NODE_TYPES, NodeType, label
 
 router = APIRouter(prefix="/ui", tags=["dashboard"], include_in_schema=True)
-
-# Whom a pairing suggests for an entity of each type.
-PAIRING_TARGETS = {"Enterprise": "University", "University": "Enterprise", "Lab": "Enterprise"}
 
 
 @router.get("/search", response_class=HTMLResponse)

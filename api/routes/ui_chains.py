@@ -1,0 +1,72 @@
+"""Dashboard pages for industrial chains and the bureau's KPIs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import SettingsDep, StoreDep
+from api.pages import Lang, ask, render
+
+router = APIRouter(prefix="/ui", tags=["dashboard"])
+
+
+@router.get("/chains", response_class=HTMLResponse)
+async def chains_page(request: Request, store: StoreDep, lang: Lang = "zh") -> HTMLResponse:
+    """Every industrial chain."""
+    chains = await run_in_threadpool(
+        lambda: sorted(store.iter_nodes(["Chain"]), key=lambda n: n.name)
+    )
+    return await render(request, store, "chains.html", lang, chains=chains)
+
+
+@router.get("/chains/{chain_id:path}", response_class=HTMLResponse)
+async def chain_page(
+    request: Request, store: StoreDep, settings: SettingsDep, chain_id: str, lang: Lang = "zh"
+) -> HTMLResponse:
+    """A chain: segments upstream → downstream, leader influence, gaps, and its network."""
+    node = await run_in_threadpool(store.get_node, chain_id)
+    view, view_error = await ask(store, settings, "chain_view", {"chain": chain_id})
+    influence, influence_error = await ask(
+        store, settings, "chain_leader_influence", {"chain": chain_id}
+    )
+    gaps, gaps_error = await ask(store, settings, "collaboration_gaps", {"scope": chain_id})
+    return await render(
+        request,
+        store,
+        "chain.html",
+        lang,
+        node=node,
+        view=view,
+        influence=influence,
+        gaps=gaps,
+        errors=[e for e in (view_error, influence_error, gaps_error) if e],
+    )
+
+
+@router.get("/kpis", response_class=HTMLResponse)
+async def kpis_page(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    lang: Lang = "zh",
+) -> HTMLResponse:
+    """The five coverages against their targets, down to the firms that fall short, and the
+    counts the bureau reports, year over year."""
+    params = {"year": year} if year is not None else {}
+    kpis, kpis_error = await ask(store, settings, "kpi_dashboard", params)
+    gaps, gaps_error = await ask(store, settings, "collaboration_gaps", {})
+    return await render(
+        request,
+        store,
+        "kpis.html",
+        lang,
+        year=year,
+        kpis=kpis,
+        gaps=gaps,
+        errors=[e for e in (kpis_error, gaps_error) if e],
+    )
