@@ -96,10 +96,12 @@ def _build(store: GraphStore, w: Window) -> nx.MultiDiGraph:
     g.add_nodes_from(attrs)
     del attrs
     rel_types = sorted(w.rel_types) if w.rel_types else None
-    nodes = g._node  # direct dict access keeps the 5M-edge loop lean
-    batch: list[tuple[str, str, str, dict[str, Any]]] = []
-    for e in store.iter_edges(rel_types):
-        if e.source not in nodes or e.target not in nodes:
+    # Filling networkx's adjacency dicts directly, exactly as MultiDiGraph.add_edge does (one key
+    # dict shared by _succ[u][v] and _pred[v][u]), is ~3x faster than add_edges_from at 5M edges.
+    succ, pred = g._succ, g._pred
+    for e in store.iter_edges(rel_types, with_provenance=False):
+        u, v = e.source, e.target
+        if u not in succ or v not in succ:
             continue
         start, end = e.years()
         if not w.holds(start, end):
@@ -109,11 +111,10 @@ def _build(store: GraphStore, w: Window) -> nx.MultiDiGraph:
         data["weight"] = tie_weight(e.type, e.weight)
         data["year_from"] = start
         data["year_to"] = end
-        batch.append((e.source, e.target, f"{e.type}|{e.key}" if e.key else e.type, data))
-        if len(batch) >= 100_000:
-            g.add_edges_from(batch)
-            batch.clear()
-    g.add_edges_from(batch)
+        keydict = succ[u].get(v)
+        if keydict is None:
+            keydict = succ[u][v] = pred[v][u] = {}
+        keydict[f"{e.type}|{e.key}" if e.key else e.type] = data
     return g
 
 

@@ -30,10 +30,11 @@ def _sqlite(tmp_path: Path) -> GraphStore:
 
 
 def _neo4j(tmp_path: Path) -> GraphStore:  # pragma: no cover - needs a server
-    from kg.stores import open_store
+    """The database at NEO4J_URI, emptied (schema ensured on first open; the version survives)."""
+    from kg.stores.neo4j import Neo4jStore
 
-    store = open_store(os.environ["NEO4J_URI"])
-    store.delete_nodes([n.id for n in store.iter_nodes()])
+    store = Neo4jStore(os.environ["NEO4J_URI"])
+    store.clear()
     return store
 
 
@@ -44,6 +45,7 @@ STORE_KINDS = [
         id="neo4j",
         marks=[
             pytest.mark.neo4j,
+            pytest.mark.xdist_group("neo4j"),  # one shared database: never two tests at once
             pytest.mark.skipif(
                 not os.environ.get("NEO4J_URI"),
                 reason="NEO4J_URI not set: no Neo4j server here (run `docker compose up` elsewhere)",

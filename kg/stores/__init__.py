@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -23,9 +24,8 @@ def open_store(url: str) -> GraphStore:
             raise InvalidInput(f"bad SQLite URL {url!r}; expected sqlite:///path/to/kg.sqlite")
         return SQLiteStore(Path(path), url=url)
     if scheme in ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"):
-        try:
-            from kg.stores.neo4j import Neo4jStore  # type: ignore[import-not-found,unused-ignore]
-        except ImportError as exc:  # pragma: no cover - until the Neo4j store lands
-            raise InvalidInput(f"the Neo4j store is not available: {exc}") from exc
-        return Neo4jStore(url)  # type: ignore[no-any-return,unused-ignore]
-    raise InvalidInput(f"unknown store URL {url!r}; use sqlite:///… or neo4j://…")
+        from kg.stores.neo4j import Neo4jStore
+
+        return Neo4jStore(url)
+    shown = re.sub(r"://([^:/@]*):[^@]*@", r"://\1:***@", url)  # never echo a password
+    raise InvalidInput(f"unknown store URL {shown!r}; use sqlite:///… or neo4j://…")

@@ -106,8 +106,10 @@ class GraphStore(Protocol):
         """Stream every node (optionally of some types)."""
         ...
 
-    def iter_edges(self, types: Iterable[str] | None = None) -> Iterator[Edge]:
-        """Stream every edge (optionally of some relation types)."""
+    def iter_edges(
+        self, types: Iterable[str] | None = None, *, with_provenance: bool = True
+    ) -> Iterator[Edge]:
+        """Stream every edge (optionally of some relation types; projections skip provenance)."""
         ...
 
     def iter_edge_rows(self, types: Iterable[str] | None = None) -> Iterator[EdgeRow]:

@@ -49,7 +49,6 @@ CREATE TABLE IF NOT EXISTS edges (
     PRIMARY KEY (src, type, dst, key)
 );
 CREATE INDEX IF NOT EXISTS edges_dst ON edges(dst, type);
-CREATE INDEX IF NOT EXISTS edges_type ON edges(type);
 CREATE VIRTUAL TABLE IF NOT EXISTS nodes_fts USING fts5(
     name, aliases, content='nodes', content_rowid='rowid', tokenize='trigram'
 );
@@ -110,6 +109,11 @@ class SQLiteStore:
         self.url = url or f"sqlite:///{self.path}"
         self._local = threading.local()
         self._write_lock = threading.Lock()
+        # Types of nodes known to exist, so edge batches need not look their ends up again. Valid
+        # while nobody else writes: cleared whenever the version moved under us (another process).
+        self._known: dict[str, str] = {}
+        self._pending: dict[str, str] = {}
+        self._known_version = -1
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = self._conn()
@@ -136,13 +140,25 @@ class SQLiteStore:
         conn = self._conn()
         with self._write_lock:
             conn.execute("BEGIN IMMEDIATE")
+            if self._read_version(conn) != self._known_version or len(self._known) > 5_000_000:
+                self._known.clear()
+            self._pending.clear()
             try:
                 yield conn
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
             else:
+                version = self._read_version(conn)
                 conn.execute("COMMIT")
+                self._known.update(self._pending)
+                self._known_version = version
+            finally:
+                self._pending.clear()
+
+    @staticmethod
+    def _read_version(conn: sqlite3.Connection) -> int:
+        return int(conn.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0])
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -152,8 +168,7 @@ class SQLiteStore:
 
     @property
     def version(self) -> int:
-        row = self._conn().execute("SELECT value FROM meta WHERE key='version'").fetchone()
-        return int(row[0])
+        return self._read_version(self._conn())
 
     @staticmethod
     def _bump(conn: sqlite3.Connection) -> None:
@@ -191,6 +206,7 @@ class SQLiteStore:
             updates: list[tuple[Any, ...]] = []
             for node in seen.values():
                 old = existing.get(node.id)
+                self._pending[node.id] = node.type
                 if old is None:
                     inserts.append(self._node_row(node.normalised()))
                     created += 1
@@ -251,10 +267,22 @@ class SQLiteStore:
         )
 
     def _types_of(self, conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
+        known = self._known
         found: dict[str, str] = {}
-        for chunk in _chunks(list(set(ids))):
+        missing = []
+        for node_id in set(ids):
+            t = known.get(node_id)
+            if t is None:
+                missing.append(node_id)
+            else:
+                found[node_id] = t
+        for chunk in _chunks(missing):
             marks = ",".join("?" * len(chunk))
-            found.update(conn.execute(f"SELECT id, type FROM nodes WHERE id IN ({marks})", chunk))
+            rows = conn.execute(
+                f"SELECT id, type FROM nodes WHERE id IN ({marks})", chunk
+            ).fetchall()
+            found.update(rows)
+            self._pending.update(rows)
         return found
 
     def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
@@ -333,6 +361,7 @@ class SQLiteStore:
         ids = list(dict.fromkeys(node_ids))
         deleted = 0
         with self._write() as conn:
+            self._known.clear()
             for chunk in _chunks(ids, _CHUNK // 2):
                 marks = ",".join("?" * len(chunk))
                 conn.execute(
@@ -464,13 +493,18 @@ class SQLiteStore:
         for row in cur:
             yield _row_node(row)
 
-    def iter_edges(self, types: Iterable[str] | None = None) -> Iterator[Edge]:
+    def iter_edges(
+        self, types: Iterable[str] | None = None, *, with_provenance: bool = True
+    ) -> Iterator[Edge]:
         type_list = list(types or [])
-        sql = "SELECT src, type, dst, key, props, provenance FROM edges"
+        sql = "SELECT src, type, dst, key, props" + (", provenance" if with_provenance else "")
+        sql += " FROM edges"
         if type_list:
             sql += f" WHERE type IN ({','.join('?' * len(type_list))})"
+        loads = orjson.loads
         for row in self._reader().execute(sql, type_list):
-            yield _row_edge(row)
+            prov = _prov_load(row[5]) if with_provenance else ()
+            yield Edge(row[0], row[1], row[2], row[3], loads(row[4]), prov)
 
     def iter_edge_rows(self, types: Iterable[str] | None = None) -> Iterator[EdgeRow]:
         type_list = list(types or [])

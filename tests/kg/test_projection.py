@@ -18,6 +18,8 @@ def test_whole_graph(tiny: GraphStore) -> None:
     assert g.nodes["enterprise:甲公司"]["high_tech"] is True
     (data,) = g.get_edge_data("enterprise:甲公司", "university:浙江大学").values()
     assert data["type"] == "COLLABORATES_WITH" and data["weight"] == 1.0 and data["amount"] == 120.0
+    assert sorted(g.predecessors("enterprise:甲公司")) == ["enterprise:乙公司", "talent:张三"]
+    assert g.in_degree("project:项目X") == 2 and g.out_degree("talent:张三") == 2
     # 乙公司 reaches 浙江大学 through 甲公司 (or the project) in two hops
     assert (
         nx.shortest_path_length(

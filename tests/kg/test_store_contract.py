@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kg.errors import EntityNotFound, InvalidInput
 from kg.model import Edge, Node, Provenance
 from kg.stores.base import GraphStore
+from kg.stores.sqlite import SQLiteStore
 from tests.conftest import PROV, tiny_edges, tiny_nodes
 
 
@@ -157,6 +160,8 @@ def test_delete_node_removes_its_edges(tiny: GraphStore) -> None:
     assert tiny.version > version
     assert tiny.delete_edges([("talent:张三", "ALUMNUS_OF", "university:浙江大学", "")]) == 1
     assert "ALUMNUS_OF" not in tiny.stats().edges
+    with pytest.raises(InvalidInput, match="not in the store"):  # a deleted end cannot be linked
+        tiny.upsert_edges([Edge("enterprise:乙公司", "SUPPLIES", "enterprise:甲公司")])
 
 
 def test_node_cannot_change_type(tiny: GraphStore) -> None:
@@ -169,3 +174,15 @@ def test_search_by_code_in_id(store: GraphStore) -> None:
         [Node("enterprise:91330624MA2BXXXX1", "Enterprise", "新昌某科技有限公司", props={})]
     )
     assert [n.id for n in store.search("MA2BXXXX")] == ["enterprise:91330624MA2BXXXX1"]
+
+
+def test_two_handles_on_one_store_see_each_others_deletes(tmp_path: Path) -> None:
+    """A second process (here: a second handle) deleting a node must not leave the first one
+    believing it still exists."""
+    a = SQLiteStore(tmp_path / "kg.sqlite")
+    b = SQLiteStore(tmp_path / "kg.sqlite")
+    a.upsert_nodes(tiny_nodes())
+    a.upsert_edges(tiny_edges()[:1])
+    b.delete_nodes(["university:浙江大学"])
+    with pytest.raises(InvalidInput, match="浙江大学"):
+        a.upsert_edges([Edge("talent:张三", "ALUMNUS_OF", "university:浙江大学")])

@@ -1,0 +1,621 @@
+"""The server store: Neo4j through the official driver, with the same semantics as ``SQLiteStore``.
+
+Model: every node carries its schema type as label plus the label ``Entity`` (one id constraint,
+one ``cjk`` full-text index over name, aliases and id); ``name``, ``aliases`` (a list) and the
+props are node properties. Relationships are typed, identified by (source, type, target, ``key``)
+and carry their props. Provenance is one JSON string property ``provenance``
+(``[[source, file_sha256, row, ingested_at], …]``, as in SQLite): Neo4j lists cannot hold nulls
+or mixed types, so parallel lists would lose ``row = None``. A single ``KGMeta`` node holds
+``version``. Each batch is one managed write transaction: it locks ``KGMeta``, reads what exists,
+merges in Python (content hashes decide unchanged), writes with ``UNWIND … MERGE`` in chunks of
+``Settings.neo4j_batch_size`` and bumps the version once if anything changed. Every statement is
+a constant of :mod:`kg.cypher`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import threading
+import time
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+from urllib.parse import unquote, urlsplit
+
+import neo4j
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, RoutingControl
+from neo4j import exceptions as nx
+
+from kg import cypher as C
+from kg.errors import EntityNotFound, InvalidInput, StoreUnavailable
+from kg.model import Edge, Node, Provenance, check_props
+from kg.schema import NODE_TYPES, RELATIONS
+from kg.settings import get_settings
+from kg.stores.base import Direction, EdgeRow, Neighbour, StoreStats, UpsertResult
+
+META_ID = "kg"  # the id of the one KGMeta node
+_UNBOUNDED = 2**62  # LIMIT for "no limit"
+_NODE_RESERVED = ("provenance",)
+_EDGE_RESERVED = ("key", "provenance")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Neo4jTarget:
+    """A parsed store URL: the driver URI without credentials, the auth and the database."""
+
+    uri: str
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    database: str | None = None
+
+    @property
+    def redacted(self) -> str:
+        """The URL as it may appear in messages and cache keys: the password is never shown."""
+        scheme, rest = self.uri.split("://", 1)
+        who = f"{self.user}:***@" if self.user else ""
+        return f"{scheme}://{who}{rest}" + (f"/{self.database}" if self.database else "")
+
+
+def parse_url(url: str) -> Neo4jTarget:
+    """``neo4j://user:pass@host:7687[/database]`` → a ``Neo4jTarget``; ``InvalidInput`` if malformed."""
+    parts = urlsplit(url)
+    if not parts.scheme.startswith(("neo4j", "bolt")) or not parts.hostname:
+        raise InvalidInput("bad Neo4j URL; expected neo4j://user:pass@host:7687[/database]")
+    try:
+        port = parts.port or 7687
+    except ValueError:
+        raise InvalidInput("bad Neo4j URL: the port is not a number") from None
+    database = parts.path.strip("/") or None
+    return Neo4jTarget(
+        uri=f"{parts.scheme}://{parts.hostname}:{port}",
+        user=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+        database=database,
+    )
+
+
+# -- one driver per process and URL ---------------------------------------------------------
+_DRIVERS: dict[tuple[str, str | None, str | None], Driver] = {}
+_SCHEMA_READY: set[tuple[str, str | None, str | None]] = set()
+_DRIVERS_LOCK = threading.Lock()
+
+
+def _key(t: Neo4jTarget) -> tuple[str, str | None, str | None]:
+    return (t.uri, t.user, t.password)
+
+
+def driver_for(target: Neo4jTarget, retries: int) -> Driver:
+    """The process's driver for ``target``, created once and checked with bounded retries."""
+    with _DRIVERS_LOCK:
+        cached = _DRIVERS.get(_key(target))
+        if cached is not None:
+            return cached
+        auth = (target.user or "", target.password or "") if target.user else None
+        drv = GraphDatabase.driver(target.uri, auth=auth, connection_timeout=5.0)
+        last: Exception | None = None
+        for attempt in range(max(1, retries)):
+            try:
+                drv.verify_connectivity()
+                break
+            except nx.AuthError:
+                drv.close()
+                raise StoreUnavailable(
+                    f"Neo4j at {target.redacted} refused the credentials of user {target.user!r}"
+                ) from None
+            except (nx.DriverError, nx.Neo4jError, OSError) as exc:
+                last = exc
+                if attempt + 1 < retries:
+                    time.sleep(min(0.5 * 2**attempt, 5.0))
+        else:
+            drv.close()
+            reason = str(last).replace(target.password or "\0", "***")
+            raise StoreUnavailable(
+                f"cannot reach Neo4j at {target.redacted} after {max(1, retries)} attempt(s): "
+                f"{type(last).__name__}: {reason}"
+            ) from None
+        _DRIVERS[_key(target)] = drv
+        return drv
+
+
+@atexit.register
+def close_drivers() -> None:
+    """Close every cached driver (at exit, or in tests)."""
+    with _DRIVERS_LOCK:
+        for drv in _DRIVERS.values():
+            drv.close()
+        _DRIVERS.clear()
+        _SCHEMA_READY.clear()
+
+
+# -- records ⇄ domain objects ---------------------------------------------------------------
+def _prov_json(prov: tuple[Provenance, ...]) -> str:
+    return json.dumps(
+        [[p.source, p.file_sha256, p.row, p.ingested_at] for p in prov],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _node(labels: Sequence[str], props: Mapping[str, Any]) -> Node:
+    rest = dict(props)
+    node_type = next((lab for lab in labels if lab in NODE_TYPES), C.ENTITY)
+    return Node(
+        id=rest.pop("id"),
+        type=node_type,
+        name=rest.pop("name", ""),
+        aliases=tuple(rest.pop("aliases", None) or ()),
+        provenance=tuple(Provenance(*p) for p in json.loads(rest.pop("provenance", "[]"))),
+        props=rest,
+    )
+
+
+def _edge(source: str, type_: str, target: str, rel: Mapping[str, Any]) -> Edge:
+    rest = dict(rel)
+    key = rest.pop("key", "")
+    prov = tuple(Provenance(*p) for p in json.loads(rest.pop("provenance", "[]")))
+    return Edge(source, type_, target, key, props=rest, provenance=prov)
+
+
+def _cleared(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any]:
+    """``new`` plus ``None`` for every key ``old`` had and ``new`` lacks (``SET +=`` removes it)."""
+    out = dict(new)
+    for k in old or {}:
+        out.setdefault(k, None)
+    return out
+
+
+def _node_row(node: Node, old: Node | None) -> dict[str, Any]:
+    props = _cleared(old.props if old else None, node.props)
+    props.update(name=node.name, aliases=list(node.aliases), provenance=_prov_json(node.provenance))
+    return {"id": node.id, "props": props}
+
+
+def _edge_row(edge: Edge, old: Edge | None) -> dict[str, Any]:
+    props = _cleared(old.props if old else None, edge.props)
+    props["provenance"] = _prov_json(edge.provenance)
+    return {"source": edge.source, "target": edge.target, "key": edge.key, "props": props}
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _all_han(text: str) -> bool:
+    return all(unicodedata.name(ch, "").startswith("CJK") for ch in text)
+
+
+@dataclass(frozen=True)
+class GraphPath:
+    """One path found in the database: its nodes in order and the edges between them."""
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+
+
+class Neo4jStore:
+    """``GraphStore`` on a Neo4j 5 server. Thread-safe: the driver pools sessions."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        batch_size: int | None = None,
+        connect_retries: int | None = None,
+        fetch_size: int = 2000,
+        driver: Driver | None = None,
+    ) -> None:
+        """Open the database at ``url`` (``driver``: an already-connected driver to use instead of
+        the process's cached one, e.g. a test double); ensure the schema once per process."""
+        settings = get_settings()
+        self._target = parse_url(url)
+        self.url = self._target.redacted
+        self._db = self._target.database
+        self._batch = max(1, batch_size or settings.neo4j_batch_size)
+        self._fetch = fetch_size
+        if driver is not None:
+            self._driver = driver
+            self.ensure_schema()
+            return
+        self._driver = driver_for(self._target, connect_retries or settings.neo4j_connect_retries)
+        if _key(self._target) not in _SCHEMA_READY:
+            self.ensure_schema()
+            _SCHEMA_READY.add(_key(self._target))
+
+    # -- plumbing --------------------------------------------------------------------------
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
+            raise StoreUnavailable(f"lost Neo4j at {self.url}: {exc}") from exc
+        except nx.ClientError as exc:
+            raise InvalidInput(f"rejected by Neo4j: {exc.message or exc}") from exc
+
+    def _query(
+        self, stmt: C.Statement, params: dict[str, Any], *, write: bool = False, **names: Any
+    ) -> list[Record]:
+        """One statement in its own managed transaction (``execute_query``)."""
+        stmt.check_params(params)
+        routing = RoutingControl.WRITE if write else RoutingControl.READ
+        with self._errors():
+            records, _, _ = self._driver.execute_query(
+                stmt.render(**names), params, routing_=routing, database_=self._db
+            )
+        return list(records)
+
+    @staticmethod
+    def _run(
+        tx: ManagedTransaction, stmt: C.Statement, params: dict[str, Any], **names: Any
+    ) -> list[Record]:
+        stmt.check_params(params)
+        return list(tx.run(stmt.render(**names), params))
+
+    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        """``work`` in one managed write transaction; any exception rolls the whole batch back."""
+        with self._errors(), self._driver.session(database=self._db) as session:
+            return session.execute_write(work)
+
+    def _stream(self, stmt: C.Statement, params: dict[str, Any]) -> Iterator[Record]:
+        """Records pulled lazily, ``fetch_size`` at a time, so a projection never holds them all."""
+        stmt.check_params(params)
+        with (
+            self._errors(),
+            self._driver.session(
+                database=self._db, default_access_mode=neo4j.READ_ACCESS, fetch_size=self._fetch
+            ) as session,
+        ):
+            yield from session.run(stmt.render(), params)
+
+    def ensure_schema(self) -> None:
+        """Constraints, the full-text index and the meta node; idempotent (``IF NOT EXISTS``)."""
+        self._query(C.CONSTRAINT_ENTITY_ID, {}, write=True)
+        self._query(C.CONSTRAINT_META_ID, {}, write=True)
+        for label in NODE_TYPES:
+            self._query(C.CONSTRAINT_LABEL_ID, {}, write=True, label=label)
+        self._query(C.FULLTEXT_NAMES, {}, write=True)
+        self._query(C.ENSURE_META, {"meta": META_ID}, write=True)
+        self._query(C.AWAIT_INDEXES, {"seconds": 120}, write=False)
+
+    def close(self) -> None:
+        """Nothing to release per store: the driver is shared by the process (``close_drivers``)."""
+
+    @property
+    def version(self) -> int:
+        rows = self._query(C.VERSION, {"meta": META_ID})
+        return int(rows[0]["version"]) if rows else 0
+
+    def _bump(self, tx: ManagedTransaction) -> None:
+        self._run(tx, C.BUMP_VERSION, {"meta": META_ID})
+
+    # -- writes ----------------------------------------------------------------------------
+    def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
+        seen: dict[str, Node] = {}
+        for i, node in enumerate(nodes):
+            where = f"node #{i} {node.id!r}"
+            if node.type not in NODE_TYPES:
+                raise InvalidInput(f"{where}: unknown node type {node.type!r}")
+            if not node.id or not node.name or not node.name.strip():
+                raise InvalidInput(f"{where}: a node needs a non-empty id and name")
+            check_props(node.props, where)
+            _check_reserved(node.props, _NODE_RESERVED, where)
+            prev = seen.get(node.id)
+            if prev is not None and prev.type != node.type:
+                raise InvalidInput(
+                    f"{where}: id given twice with types {prev.type} and {node.type}"
+                )
+            seen[node.id] = prev.merged_with(node) if prev else node
+
+        def work(tx: ManagedTransaction) -> UpsertResult:
+            self._run(tx, C.LOCK_META, {"meta": META_ID})
+            existing: dict[str, Node] = {}
+            for id_chunk in _chunks(list(seen), self._batch):
+                for rec in self._run(tx, C.GET_NODES, {"ids": list(id_chunk)}):
+                    found = _node(rec["labels"], rec["props"])
+                    existing[found.id] = found
+            rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            created = updated = unchanged = 0
+            for node in seen.values():
+                old = existing.get(node.id)
+                if old is None:
+                    rows[node.type].append(
+                        _node_row(Node(node.id, node.type, node.name).merged_with(node), None)
+                    )
+                    created += 1
+                    continue
+                if old.type != node.type:
+                    raise InvalidInput(
+                        f"node {node.id!r}: id already used by a {old.type}, cannot become a {node.type}"
+                    )
+                merged = old.merged_with(node)
+                if merged.content_hash() == old.content_hash():
+                    unchanged += 1
+                else:
+                    rows[node.type].append(_node_row(merged, old))
+                    updated += 1
+            for label, label_rows in rows.items():
+                for chunk in _chunks(label_rows, self._batch):
+                    self._run(tx, C.UPSERT_NODES, {"rows": list(chunk)}, label=label)
+            if created or updated:
+                self._bump(tx)
+            return UpsertResult(created, updated, unchanged)
+
+        return self._write(work)
+
+    def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
+        seen: dict[tuple[str, str, str, str], Edge] = {}
+        for i, edge in enumerate(edges):
+            where = f"edge #{i} ({edge.source})-[{edge.type}]->({edge.target})"
+            if edge.type not in RELATIONS:
+                raise InvalidInput(f"{where}: unknown relation type {edge.type!r}")
+            check_props(edge.props, where)
+            _check_reserved(edge.props, _EDGE_RESERVED, where)
+            prev = seen.get(edge.ident)
+            seen[edge.ident] = prev.merged_with(edge) if prev else edge
+
+        def work(tx: ManagedTransaction) -> UpsertResult:
+            self._run(tx, C.LOCK_META, {"meta": META_ID})
+            ends = list({x for e in seen.values() for x in (e.source, e.target)})
+            types: dict[str, str] = {}
+            for id_chunk in _chunks(ends, self._batch):
+                for rec in self._run(tx, C.NODE_TYPES_OF, {"ids": list(id_chunk)}):
+                    types[rec["id"]] = next(
+                        (lab for lab in rec["labels"] if lab in NODE_TYPES), C.ENTITY
+                    )
+            for i, edge in enumerate(seen.values()):
+                _check_ends(i, edge, types)
+            by_type: dict[str, list[Edge]] = defaultdict(list)
+            for edge in seen.values():
+                by_type[edge.type].append(edge)
+            created = updated = unchanged = 0
+            for rel, rel_edges in by_type.items():
+                existing: dict[tuple[str, str, str, str], Edge] = {}
+                for edge_chunk in _chunks(rel_edges, self._batch):
+                    keys = [
+                        {"source": e.source, "target": e.target, "key": e.key} for e in edge_chunk
+                    ]
+                    for rec in self._run(tx, C.EXISTING_EDGES, {"rows": keys}, rel=rel):
+                        old_edge = _edge(rec["source"], rec["type"], rec["target"], rec["rel"])
+                        existing[old_edge.ident] = old_edge
+                rows: list[dict[str, Any]] = []
+                for edge in rel_edges:
+                    old = existing.get(edge.ident)
+                    if old is None:
+                        rows.append(_edge_row(Edge(*edge.ident).merged_with(edge), None))
+                        created += 1
+                        continue
+                    merged = old.merged_with(edge)
+                    if merged.content_hash() == old.content_hash():
+                        unchanged += 1
+                    else:
+                        rows.append(_edge_row(merged, old))
+                        updated += 1
+                for chunk in _chunks(rows, self._batch):
+                    self._run(tx, C.UPSERT_EDGES, {"rows": list(chunk)}, rel=rel)
+            if created or updated:
+                self._bump(tx)
+            return UpsertResult(created, updated, unchanged)
+
+        return self._write(work)
+
+    def delete_nodes(self, node_ids: Iterable[str]) -> int:
+        ids = list(dict.fromkeys(node_ids))
+
+        def work(tx: ManagedTransaction) -> int:
+            self._run(tx, C.LOCK_META, {"meta": META_ID})
+            deleted = 0
+            for id_chunk in _chunks(ids, self._batch):
+                deleted += self._run(tx, C.DELETE_NODES, {"ids": list(id_chunk)})[0]["deleted"]
+            if deleted:
+                self._bump(tx)
+            return deleted
+
+        return self._write(work)
+
+    def delete_edges(self, idents: Iterable[tuple[str, str, str, str]]) -> int:
+        by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for src, rel, dst, key in dict.fromkeys(idents):
+            if rel in RELATIONS:  # an unknown type names no edge, as in SQLite
+                by_type[rel].append({"source": src, "target": dst, "key": key})
+
+        def work(tx: ManagedTransaction) -> int:
+            self._run(tx, C.LOCK_META, {"meta": META_ID})
+            deleted = 0
+            for rel, rows in by_type.items():
+                for chunk in _chunks(rows, self._batch):
+                    recs = self._run(tx, C.DELETE_EDGES, {"rows": list(chunk)}, rel=rel)
+                    deleted += recs[0]["deleted"]
+            if deleted:
+                self._bump(tx)
+            return deleted
+
+        return self._write(work)
+
+    def clear(self) -> int:
+        """Delete every node and edge (the schema and the version counter stay); returns nodes."""
+
+        def work(tx: ManagedTransaction) -> int:
+            self._run(tx, C.LOCK_META, {"meta": META_ID})
+            deleted = int(self._run(tx, C.CLEAR, {})[0]["deleted"])
+            if deleted:
+                self._bump(tx)
+            return deleted
+
+        return self._write(work)
+
+    # -- reads -----------------------------------------------------------------------------
+    def get_node(self, node_id: str) -> Node:
+        found = self.get_nodes([node_id])
+        if node_id not in found:
+            raise EntityNotFound(f"no entity with id {node_id!r}")
+        return found[node_id]
+
+    def get_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]:
+        out: dict[str, Node] = {}
+        for chunk in _chunks(list(dict.fromkeys(node_ids)), self._batch):
+            for rec in self._query(C.GET_NODES, {"ids": list(chunk)}):
+                node = _node(rec["labels"], rec["props"])
+                out[node.id] = node
+        return out
+
+    def search(
+        self, text: str, *, types: Iterable[str] | None = None, limit: int = 20, offset: int = 0
+    ) -> list[Node]:
+        q = text.strip()
+        if not q:
+            return []
+        params: dict[str, Any] = {
+            "text": q,
+            "needle": q.lower(),
+            "types": list(types) if types else None,
+            "offset": offset,
+            "limit": limit,
+        }
+        # The cjk analyzer indexes Han text as overlapping bigrams, so a phrase of two or more
+        # Han characters finds exactly the names containing it; shorter or mixed queries scan.
+        if len(q) >= 2 and _all_han(q):
+            stmt = C.SEARCH_FULLTEXT
+            params.update(index=C.FULLTEXT_INDEX, query=f'"{q}"')
+        else:
+            stmt = C.SEARCH_SCAN
+        return [_node(r["labels"], r["props"]) for r in self._query(stmt, params)]
+
+    def neighbours(
+        self,
+        node_id: str,
+        *,
+        rel_types: Iterable[str] | None = None,
+        direction: Direction = "both",
+        limit: int | None = None,
+    ) -> list[Neighbour]:
+        self.get_node(node_id)
+        rels = list(rel_types) if rel_types else None
+        out: list[Neighbour] = []
+        plan: list[tuple[C.Statement, Literal["out", "in"]]] = [
+            (C.NEIGHBOURS_OUT, "out"),
+            (C.NEIGHBOURS_IN, "in"),
+        ]
+        for stmt, way in plan:
+            if direction not in (way, "both"):
+                continue
+            room = _UNBOUNDED if limit is None else limit - len(out)
+            if room <= 0:
+                break
+            for r in self._query(stmt, {"id": node_id, "types": rels, "limit": room}):
+                edge = _edge(r["source"], r["type"], r["target"], r["rel"])
+                out.append(Neighbour(edge, _node(r["labels"], r["props"]), way))
+        return out
+
+    def iter_nodes(self, types: Iterable[str] | None = None) -> Iterator[Node]:
+        for rec in self._stream(C.ITER_NODES, {"types": list(types) if types else None}):
+            yield _node(rec["labels"], rec["props"])
+
+    def iter_edges(self, types: Iterable[str] | None = None) -> Iterator[Edge]:
+        for rec in self._stream(C.ITER_EDGES, {"types": list(types) if types else None}):
+            yield _edge(rec["source"], rec["type"], rec["target"], rec["rel"])
+
+    def iter_edge_rows(self, types: Iterable[str] | None = None) -> Iterator[EdgeRow]:
+        for rec in self._stream(C.ITER_EDGE_ROWS, {"types": list(types) if types else None}):
+            timing = {k: rec[k] for k in ("year", "since", "until", "weight") if rec[k] is not None}
+            lean = Edge(rec["source"], rec["type"], rec["target"], props=timing)
+            yield (lean.source, lean.type, lean.target, lean.weight, *lean.years())
+
+    def stats(self) -> StoreStats:
+        def work(tx: ManagedTransaction) -> StoreStats:
+            rows = self._run(tx, C.VERSION, {"meta": META_ID})
+            nodes = {
+                label: n
+                for label in NODE_TYPES
+                if (n := self._run(tx, C.COUNT_LABEL, {}, label=label)[0]["count"])
+            }
+            edges = {
+                rel: n
+                for rel in RELATIONS
+                if (n := self._run(tx, C.COUNT_REL, {}, rel=rel)[0]["count"])
+            }
+            return StoreStats(nodes, edges, int(rows[0]["version"]) if rows else 0)
+
+        with self._errors(), self._driver.session(database=self._db) as session:
+            return session.execute_read(work)
+
+    # -- pushdown --------------------------------------------------------------------------
+    def ego_network(
+        self,
+        center: str,
+        *,
+        hops: int = 1,
+        rel_types: Iterable[str] | None = None,
+        limit: int = 500,
+    ) -> tuple[list[Node], list[Edge]]:
+        """The nodes within ``hops`` of ``center`` (at most ``limit``, center included) and the
+        edges among them, computed in the database."""
+        rows = self._query(
+            C.EGO_NETWORK,
+            {"id": center, "types": list(rel_types) if rel_types else None, "limit": limit},
+            hops=hops,
+        )
+        nodes = [_node(x["labels"], x["props"]) for x in rows[0]["nodes"]] if rows else []
+        if not nodes:
+            raise EntityNotFound(f"no entity with id {center!r}")
+        edges = [
+            _edge(r["source"], r["type"], r["target"], r["rel"])
+            for per_node in rows[0]["rels"]
+            for r in per_node
+        ]
+        return nodes, edges
+
+    def shortest_paths(
+        self,
+        source: str,
+        target: str,
+        *,
+        max_hops: int = 4,
+        k: int = 1,
+        rel_types: Iterable[str] | None = None,
+    ) -> list[GraphPath]:
+        """Up to ``k`` shortest paths (edges in any direction) of at most ``max_hops``, shortest
+        first, computed in the database; ``[]`` when none exists."""
+        if isinstance(k, bool) or not 1 <= k <= C.MAX_PATHS:
+            raise InvalidInput(f"k must be from 1 to {C.MAX_PATHS}, got {k!r}")
+        missing = {source, target} - set(self.get_nodes([source, target]))
+        if missing:
+            raise EntityNotFound(f"no entity with id {sorted(missing)[0]!r}")
+        params = {
+            "source": source,
+            "target": target,
+            "k": k,
+            "types": list(rel_types) if rel_types else None,
+        }
+        return [
+            GraphPath(
+                tuple(_node(x["labels"], x["props"]) for x in rec["nodes"]),
+                tuple(_edge(r["source"], r["type"], r["target"], r["rel"]) for r in rec["rels"]),
+            )
+            for rec in self._query(C.SHORTEST_PATHS, params, hops=max_hops)
+        ]
+
+
+def _check_reserved(props: Mapping[str, Any], reserved: tuple[str, ...], where: str) -> None:
+    for key in reserved:
+        if key in props:
+            raise InvalidInput(f"{where}: property {key!r} is reserved by the Neo4j store")
+
+
+def _check_ends(i: int, edge: Edge, types: Mapping[str, str]) -> None:
+    """Both ends exist and fit the relation's schema; the message names the record (as SQLite)."""
+    spec = RELATIONS[edge.type]
+    where = f"edge #{i} ({edge.source})-[{edge.type}]->({edge.target})"
+    for end, allowed, role in (
+        (edge.source, spec.sources, "source"),
+        (edge.target, spec.targets, "target"),
+    ):
+        t = types.get(end)
+        if t is None:
+            raise InvalidInput(f"{where}: {role} {end!r} is not in the store")
+        if t not in allowed:
+            raise InvalidInput(f"{where}: {role} is a {t}; {edge.type} takes {'/'.join(allowed)}")
