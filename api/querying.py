@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Annotated, Any, get_args, get_origin
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, create_model
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import SettingsDep, StoreDep
@@ -62,11 +62,16 @@ def expose(
     *,
     path_params: Mapping[str, str] | None = None,
     summary: str | None = None,
+    paginate: str | None = None,
 ) -> Callable[..., Any]:
     """Add ``GET path`` answering query ``name``: each field of its parameter model becomes a
     typed query parameter (or the path parameter named in ``path_params``: url name → field),
-    its result model the response model, so the OpenAPI document describes both."""
+    its result model the response model, so the OpenAPI document describes both.
+
+    ``paginate`` names a list field of the result to page through with ``limit``/``offset``;
+    the response then also carries ``limit``, ``offset``, ``next_offset`` and ``total``."""
     q = get_query(name)
+    response_model: type[BaseModel] = q.result if paginate is None else paged_model(q.result)
     in_path = dict(path_params or {})
     params: list[inspect.Parameter] = [
         inspect.Parameter("store", inspect.Parameter.KEYWORD_ONLY, annotation=StoreDep),
@@ -95,10 +100,30 @@ def expose(
             )
         )
 
+    if paginate is not None:
+        params += [
+            inspect.Parameter(
+                "limit",
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[int, Query(ge=1, le=500)],
+                default=50,
+            ),
+            inspect.Parameter(
+                "offset",
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[int, Query(ge=0)],
+                default=0,
+            ),
+        ]
+
     async def endpoint(**kwargs: Any) -> BaseModel:
         store, settings = kwargs.pop("store"), kwargs.pop("settings")
+        limit, offset = kwargs.pop("limit", None), kwargs.pop("offset", None)
         values = {in_path.get(k, k): v for k, v in kwargs.items()}
-        return await answer(store, settings, name, values)
+        result = await answer(store, settings, name, values)
+        if paginate is None or limit is None or offset is None:
+            return result
+        return page_of(result, response_model, paginate, limit, offset)
 
     endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     endpoint.__name__ = name
@@ -106,9 +131,37 @@ def expose(
         path,
         endpoint,
         methods=["GET"],
-        response_model=q.result,
+        response_model=response_model,
         summary=summary or f"{q.zh} · {q.en}",
         description=f"{q.zh}\n\n{q.en}\n\nNamed query `{name}`; cached by store version.",
         name=name,
     )
     return endpoint
+
+
+def paged_model(result: type[BaseModel]) -> type[BaseModel]:
+    """``result`` plus the page fields of every paginated list in the API."""
+    return create_model(
+        f"{result.__name__}Page",
+        __base__=result,
+        limit=(int, ...),
+        offset=(int, ...),
+        next_offset=(int | None, Field(description="offset of the next page, or null on the last")),
+        total=(int, Field(description="items in the whole list")),
+    )
+
+
+def page_of(
+    result: BaseModel, model: type[BaseModel], field: str, limit: int, offset: int
+) -> BaseModel:
+    """One page of ``result``'s list ``field``."""
+    items = list(getattr(result, field))
+    data = {k: getattr(result, k) for k in type(result).model_fields}
+    data[field] = items[offset : offset + limit]
+    return model(
+        **data,
+        limit=limit,
+        offset=offset,
+        next_offset=offset + limit if offset + limit < len(items) else None,
+        total=len(items),
+    )
