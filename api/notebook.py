@@ -138,6 +138,16 @@ class Graph:
             self.store, entity, hops=hops, types=types, lang=lang, settings=self.settings
         )
 
+    def path_viz(self, source: str, target: str, k: int = 3, lang: str = "zh") -> Visual:
+        from api.viz.scenes import path_scene
+
+        return path_scene(self.store, source, target, k=k, lang=lang, settings=self.settings)
+
+    def communities_viz(self, scope: str | None = None, lang: str = "zh") -> Visual:
+        from api.viz.scenes import communities_scene
+
+        return communities_scene(self.store, scope=scope, lang=lang, settings=self.settings)
+
     def close(self) -> None:
         self.store.close()
 

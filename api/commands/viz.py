@@ -71,3 +71,45 @@ def ego_cmd(
         _write(visual, output, link)
     finally:
         s.close()
+
+
+@viz.command("path")
+def path_cmd(
+    source: Annotated[str, typer.Argument(help="id, name or alias, e.g. 万丰奥威")],
+    target: Annotated[str, typer.Argument(help="id, name or alias, e.g. 浙江大学")],
+    output: Out = Path("path.html"),
+    k: Annotated[int, typer.Option(min=1, max=10, help="how many paths")] = 3,
+    max_hops: Annotated[int, typer.Option(min=1, max=8, help="longest path, in hops")] = 5,
+    store: Store = None,
+    lang: Lang = "zh",
+    link: Link = LINK,
+) -> None:
+    """The collaboration paths between two entities."""
+    from api.viz.scenes import path_scene
+
+    s = open_store(_store_url(store))
+    try:
+        visual = path_scene(
+            s, source, target, k=k, max_hops=max_hops, lang=lang, settings=get_settings()
+        )
+        _write(visual, output, link)
+    finally:
+        s.close()
+
+
+@viz.command("communities")
+def communities_cmd(
+    output: Out = Path("communities.html"),
+    scope: Annotated[str | None, typer.Option(help="a chain or region; default the county")] = None,
+    store: Store = None,
+    lang: Lang = "zh",
+    link: Link = LINK,
+) -> None:
+    """The communities of the county (or of a chain or region)."""
+    from api.viz.scenes import communities_scene
+
+    s = open_store(_store_url(store))
+    try:
+        _write(communities_scene(s, scope=scope, lang=lang, settings=get_settings()), output, link)
+    finally:
+        s.close()

@@ -69,7 +69,7 @@ async def entity_page(
         node=node,
         props=props,
         groups=sorted(groups.items()),
-        pairing_target=PAIRING_TARGETS.get(node.type),
+        pairing=node.type in PAIRING_TARGETS,
         chains=sorted(
             {
                 (node_id("Chain", str(nb.node.props["chain"])), str(nb.node.props["chain"]))

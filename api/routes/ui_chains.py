@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from api.charts import hbar_chart
 from api.deps import SettingsDep, StoreDep
-from api.pages import Lang, ask, render
+from api.pages import Lang, ask, render, text
 
 router = APIRouter(prefix="/ui", tags=["dashboard"])
 
@@ -34,6 +35,15 @@ async def chain_page(
         store, settings, "chain_leader_influence", {"chain": chain_id}
     )
     gaps, gaps_error = await ask(store, settings, "collaboration_gaps", {"scope": chain_id})
+    charts = []
+    if view:
+        segments = sorted(view["segments"], key=lambda s: s["order"])
+        rows = [(s["stage"], float(len(s["members"])), None) for s in segments]
+        charts.append(hbar_chart(rows, title=f"{text('segments', lang)} · {text('members', lang)}"))
+    if influence and influence["leaders"]:
+        ranked = sorted(influence["leaders"], key=lambda x: x["rank"])[:15]
+        rows = [(x["name"][:10], float(x["pagerank"]), None) for x in ranked]
+        charts.append(hbar_chart(rows, title=f"{text('influence', lang)} · PageRank"))
     return await render(
         request,
         store,
@@ -43,6 +53,7 @@ async def chain_page(
         view=view,
         influence=influence,
         gaps=gaps,
+        charts=charts,
         errors=[e for e in (view_error, influence_error, gaps_error) if e],
     )
 
@@ -59,7 +70,19 @@ async def kpis_page(
     counts the bureau reports, year over year."""
     params = {"year": year} if year is not None else {}
     kpis, kpis_error = await ask(store, settings, "kpi_dashboard", params)
-    gaps, gaps_error = await ask(store, settings, "collaboration_gaps", {})
+    gaps, gaps_error = await ask(store, settings, "collaboration_gaps", params)
+    coverage_chart = None
+    if gaps:
+        coverages = gaps["coverages"]
+        coverage_chart = hbar_chart(
+            [
+                (c["label_zh" if lang == "zh" else "label_en"], c["rate"] or 0.0, c["target"])
+                for c in coverages
+            ],
+            title=f"{text('kpis', lang)} · {text('coverage', lang)} / {text('target_value', lang)}",
+            percent=True,
+            hrefs=[f"#coverage-{c['key']}" for c in coverages],
+        )
     return await render(
         request,
         store,
@@ -68,5 +91,6 @@ async def kpis_page(
         year=year,
         kpis=kpis,
         gaps=gaps,
+        coverage_chart=coverage_chart,
         errors=[e for e in (kpis_error, gaps_error) if e],
     )

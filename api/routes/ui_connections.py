@@ -14,8 +14,9 @@ from api.pages import Lang, ask, render, resolve
 router = APIRouter(prefix="/ui", tags=["dashboard"])
 
 ORGS = ["Enterprise", "University", "Lab"]
-# Whom a pairing suggests for an entity of each type.
-PAIRING_TARGETS = {"Enterprise": "University", "University": "Enterprise", "Lab": "Enterprise"}
+# Whom a pairing suggests for an entity of each type (the query's default for enterprises:
+# universities and labs).
+PAIRING_TARGETS = {"Enterprise": None, "University": "Enterprise", "Lab": "Enterprise"}
 
 
 @router.get("/paths", response_class=HTMLResponse)
@@ -66,7 +67,7 @@ async def pairings_page(
     result: dict[str, Any] | None = None
     error = None
     target_type = PAIRING_TARGETS.get(who.type) if who else None
-    if who and target_type:
+    if who and who.type in PAIRING_TARGETS:
         params = {"entity": who.id, "target_type": target_type, "k": k}
         result, error = await ask(store, settings, "recommend_partners", params)
     return await render(

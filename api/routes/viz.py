@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import SettingsDep, StoreDep
 from api.pages import Lang
-from api.viz.scenes import chain_scene, ego_scene
+from api.viz.scenes import chain_scene, communities_scene, ego_scene, path_scene
 from kg.schema import NodeType
 
 router = APIRouter(prefix="/viz", tags=["visualisations"], default_response_class=HTMLResponse)
@@ -46,5 +46,40 @@ async def ego_page(
             lang=lang,
             settings=settings,
         )
+    )
+    return visual.html()
+
+
+@router.get("/path", response_class=HTMLResponse)
+async def path_page(
+    store: StoreDep,
+    settings: SettingsDep,
+    source: Annotated[str, Query(min_length=1, max_length=300, description="id, name or alias")],
+    target: Annotated[str, Query(min_length=1, max_length=300, description="id, name or alias")],
+    k: Annotated[int, Query(ge=1, le=10)] = 3,
+    max_hops: Annotated[int, Query(ge=1, le=8)] = 5,
+    lang: Lang = "zh",
+) -> str:
+    """The collaboration paths from ``source`` to ``target``, path steps in red."""
+    visual = await run_in_threadpool(
+        lambda: path_scene(
+            store, source, target, k=k, max_hops=max_hops, lang=lang, settings=settings
+        )
+    )
+    return visual.html()
+
+
+@router.get("/communities", response_class=HTMLResponse)
+async def communities_page(
+    store: StoreDep,
+    settings: SettingsDep,
+    scope: Annotated[
+        str | None, Query(max_length=300, description="a chain or region; default the county")
+    ] = None,
+    lang: Lang = "zh",
+) -> str:
+    """The communities of the county (or a chain or region), one colour each."""
+    visual = await run_in_threadpool(
+        lambda: communities_scene(store, scope=scope, lang=lang, settings=settings)
     )
     return visual.html()

@@ -5,13 +5,13 @@ communities. Each takes the projected graph (and a query's answer) and returns a
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 import networkx as nx
 
 from api.viz.render import Visual, build
 from kg.errors import EntityNotFound
+from queries.chains import ChainView
 
 # Chain layout: one column per segment, members stacked in sub-columns of this many rows.
 _ROWS = 18
@@ -47,53 +47,35 @@ def ego_visual(
 
 def chain_visual(
     graph: nx.MultiDiGraph,
-    chain: str,
+    view: ChainView,
     *,
     influence: Mapping[str, float] | None = None,
     lang: str = "zh",
 ) -> Visual:
-    """Chain ``chain`` laid out upstream → downstream: one column per segment (by ``position``),
-    its members below it, leaders (链主) emphasised and sized by ``influence`` (0–1), and the
-    labs and universities supporting a segment or collaborating with its firms beside it."""
-    _require(graph, chain)
-    segments = sorted(
-        (u for u, _, t in graph.in_edges(chain, data="type") if t == "SEGMENT_OF"),
-        key=lambda s: (graph.nodes[s].get("position") or 0, s),
-    )
-    members: dict[str, list[str]] = defaultdict(list)
-    leaders: set[str] = set()
-    for seg in segments:
-        for u, _, data in graph.in_edges(seg, data=True):
-            if data.get("type") != "IN_SEGMENT":
-                continue
-            if u not in members[seg]:
-                members[seg].append(u)
-            if data.get("role") == "leader":
-                leaders.add(u)
-    firms = {m for ms in members.values() for m in ms}
-    support: dict[str, str] = {}  # research org → the segment it sits beside
-    for seg in segments:
-        for firm in members[seg]:
-            for _, v, t in graph.out_edges(firm, data="type"):
-                if t == "COLLABORATES_WITH" and v not in firms and v not in support:
-                    support[v] = seg
-    positions: dict[str, tuple[float, float]] = {chain: (-_COLUMN_GAP, 0.0)}
+    """A chain (``chain_view``'s answer) laid out upstream → downstream: one column per segment
+    in order, its members below it, leaders (链主) emphasised and sized by ``influence`` (0–1,
+    e.g. PageRank), and the labs, universities and platforms supporting a segment above it."""
+    _require(graph, view.chain_id)
+    segments = sorted(view.segments, key=lambda s: (s.order, s.id))
+    leaders = set(view.leaders)
+    positions: dict[str, tuple[float, float]] = {view.chain_id: (-_COLUMN_GAP, 0.0)}
     for col, seg in enumerate(segments):
         x0 = col * _COLUMN_GAP
-        positions[seg] = (x0, -2 * _ROW_GAP)
-        ordered = sorted(members[seg], key=lambda m: (m not in leaders, m))
-        for i, m in enumerate(ordered):
-            positions[m] = (x0 + (i // _ROWS) * _SUB_GAP - 40, (i % _ROWS) * _ROW_GAP)
-        beside = sorted(s for s, at in support.items() if at == seg)
-        for i, s in enumerate(beside):
-            positions[s] = (x0 + 60 + (i // _ROWS) * _SUB_GAP, -4 * _ROW_GAP - i * _ROW_GAP)
-    sub = graph.subgraph(positions)
+        positions[seg.id] = (x0, -2 * _ROW_GAP)
+        members = sorted(seg.members, key=lambda m: (m.role != "leader", -(m.revenue or 0), m.id))
+        for i, m in enumerate(members):
+            positions.setdefault(m.id, (x0 + (i // _ROWS) * _SUB_GAP - 40, (i % _ROWS) * _ROW_GAP))
+        for i, sup in enumerate(sorted(seg.supporters, key=lambda s: s.id)):
+            positions.setdefault(
+                sup.id, (x0 + 60 + (i // _ROWS) * _SUB_GAP, -4 * _ROW_GAP - (i % _ROWS) * _ROW_GAP)
+            )
+    sub = graph.subgraph([n for n in positions if n in graph])
     sizes = {leader: 0.5 for leader in leaders}
-    sizes.update({n: 0.2 for n in segments})
+    sizes.update({s.id: 0.2 for s in segments})
     if influence:
         top = max(influence.values()) or 1.0
         sizes.update({n: 0.3 + 0.7 * v / top for n, v in influence.items() if n in positions})
-    name = graph.nodes[chain].get("name", chain)
+    name = view.chain_name
     title = (
         f"产业链 · {name}（上游 → 下游）"
         if lang == "zh"
