@@ -8,7 +8,7 @@ import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -16,6 +16,8 @@ from starlette.exceptions import HTTPException
 
 from api.pages import is_page, page_error
 from api.routes import entities, health
+from api.security import AuditLog, require_read_access, secure_settings
+from api.uploads import MB, BodyLimit
 from api.viz.render import STATIC
 from kg.errors import KGError
 from kg.settings import Settings, get_settings
@@ -23,6 +25,14 @@ from kg.stores import open_store
 from kg.stores.base import GraphStore
 
 log = logging.getLogger("ikg.api")
+
+
+_HTTP_CODES = {
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+}
 
 
 def _error(status: int, code: str, message: str, request: Request | None = None) -> Response:
@@ -34,7 +44,8 @@ def _error(status: int, code: str, message: str, request: Request | None = None)
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
     """Build the app over ``store`` (or the store named by ``settings.store``)."""
-    settings = settings or get_settings()
+    # The plain-text API key goes no further than this line: the app keeps only its hash.
+    settings, key_check = secure_settings(settings or get_settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -54,6 +65,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.key_check = key_check
+    app.state.audit_log = AuditLog(settings.audit_log)
+    app.add_middleware(BodyLimit, limit=lambda: settings.max_upload_mb * MB)
 
     @app.exception_handler(KGError)
     async def kg_error(request: Request, exc: KGError) -> Response:
@@ -69,8 +83,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return _error(exc.status_code, code, str(exc.detail), request)
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        response = _error(exc.status_code, code, str(exc.detail), request)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> Response:
@@ -78,10 +95,13 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         return _error(500, "internal_error", "internal error; see the server log", request)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # Reads are open unless Settings.read_requires_key; /health stays open for liveness probes
+    # (its /stats route carries the dependency itself).
+    keyed = [Depends(require_read_access)]
     app.include_router(health.router)
-    app.include_router(entities.router)
+    app.include_router(entities.router, dependencies=keyed)
     for router in _discovered_routers():
-        app.include_router(router)
+        app.include_router(router, dependencies=keyed)
     return app
 
 

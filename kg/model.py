@@ -150,11 +150,17 @@ def _unite(old: tuple[str, ...], new: tuple[str, ...], exclude: str) -> tuple[st
 
 
 def _merge_prov(old: tuple[Provenance, ...], new: tuple[Provenance, ...]) -> tuple[Provenance, ...]:
-    """Latest record per source name; an unchanged (source, file, row) keeps its first time."""
+    """Latest record per source name; an unchanged (source, file, row) keeps its first time, and
+    within one file (same sha256) the first row that stated it stays its row, so a node named on
+    many rows of a file read in several batches does not change on every batch or re-run."""
     by_source = {p.source: p for p in old}
     for p in new:
         prev = by_source.get(p.source)
-        if prev is not None and (prev.file_sha256, prev.row) == (p.file_sha256, p.row):
+        if (
+            prev is not None
+            and prev.file_sha256 == p.file_sha256
+            and (p.row is None or (prev.row or 0) <= p.row)
+        ):
             continue
         by_source[p.source] = p
     return tuple(by_source[s] for s in sorted(by_source))

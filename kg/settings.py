@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     neo4j_batch_size: int = 5000
     neo4j_connect_retries: int = 5
     data_dir: Path = Path("data")
+    upload_dir: Path = Field(
+        default=Path("data/uploads"), description="where POST /ingest keeps uploads (server-named)"
+    )
+    audit_log: Path = Field(
+        default=Path("data/audit.jsonl"), description="append-only JSON lines, one per write"
+    )
     coverage_targets: CoverageTargets = CoverageTargets()
 
 

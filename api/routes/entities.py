@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
 
 from api.deps import StoreDep
-from api.schemas import NodeOut, Page
+from api.schemas import ErrorOut, NodeOut, Page
+from api.security import AuditDep, WriteKey
 from kg.schema import NodeType
 
 router = APIRouter(prefix="/entities", tags=["entities"])
@@ -77,3 +79,31 @@ async def get_entity(
         ],
         neighbour_count=len(nbrs),
     )
+
+
+class DeletedOut(BaseModel):
+    id: str
+    deleted: int = Field(description="nodes deleted (1)")
+    edges_deleted: int = Field(description="relations removed with it")
+
+
+@router.delete(
+    "/{entity_id:path}",
+    response_model=DeletedOut,
+    responses={401: {"model": ErrorOut}, 404: {"model": ErrorOut}},
+)
+async def delete_entity(
+    store: StoreDep, key_id: WriteKey, audit: AuditDep, request: Request, entity_id: str
+) -> DeletedOut:
+    """Delete an entity and its relations (API key required; recorded in the audit log)."""
+    store.get_node(entity_id)
+    edges = len(store.neighbours(entity_id))
+    deleted = store.delete_nodes([entity_id])
+    audit.record(
+        key_id=key_id,
+        route=f"DELETE {request.url.path}",
+        outcome="ok",
+        source=entity_id,
+        counts={"nodes_deleted": deleted, "edges_deleted": edges},
+    )
+    return DeletedOut(id=entity_id, deleted=deleted, edges_deleted=edges)

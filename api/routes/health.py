@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from api.deps import StoreDep
 from api.schemas import StatsOut
+from api.security import require_read_access
 
 router = APIRouter(tags=["health"])
 
@@ -16,7 +17,7 @@ async def health(store: StoreDep) -> dict[str, str | int]:
     return {"status": "ok", "version": store.version}
 
 
-@router.get("/stats", response_model=StatsOut)
+@router.get("/stats", response_model=StatsOut, dependencies=[Depends(require_read_access)])
 async def stats(store: StoreDep) -> StatsOut:
     """Node and edge counts by type."""
     s = store.stats()

@@ -22,7 +22,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
 from urllib.parse import unquote, urlsplit
 
@@ -515,9 +515,12 @@ class Neo4jStore:
         for rec in self._stream(C.ITER_NODES, {"types": list(types) if types else None}):
             yield _node(rec["labels"], rec["props"])
 
-    def iter_edges(self, types: Iterable[str] | None = None) -> Iterator[Edge]:
+    def iter_edges(
+        self, types: Iterable[str] | None = None, *, with_provenance: bool = True
+    ) -> Iterator[Edge]:
         for rec in self._stream(C.ITER_EDGES, {"types": list(types) if types else None}):
-            yield _edge(rec["source"], rec["type"], rec["target"], rec["rel"])
+            edge = _edge(rec["source"], rec["type"], rec["target"], rec["rel"])
+            yield edge if with_provenance else replace(edge, provenance=())
 
     def iter_edge_rows(self, types: Iterable[str] | None = None) -> Iterator[EdgeRow]:
         for rec in self._stream(C.ITER_EDGE_ROWS, {"types": list(types) if types else None}):

@@ -65,6 +65,7 @@ END;
 """
 
 _ALIAS_SEP = "\x1f"
+_MAX_SEARCH = 1000
 
 
 def _dumps(obj: Any) -> str:
@@ -416,6 +417,13 @@ class SQLiteStore:
         q = text.strip()
         if not q:
             return []
+        if "\x00" in q:
+            # SQLite's LIKE and FTS read a pattern up to its first NUL: "a\0b" would match like
+            # "a", and "\0" alone like "%", i.e. everything.
+            raise InvalidInput("search text contains a NUL character")
+        if len(q) > _MAX_SEARCH:
+            # Longer patterns hit SQLite's LIKE limit and make FTS phrases of thousands of trigrams.
+            raise InvalidInput(f"search text longer than {_MAX_SEARCH} characters")
         type_list = list(types or [])
         type_sql = f" AND n.type IN ({','.join('?' * len(type_list))})" if type_list else ""
         order = (

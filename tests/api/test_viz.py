@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from api.cli import app as cli
 from api.viz import build, chain_visual, ego_visual, path_visual
-from api.viz.scenes import chain_scene
 from api.viz.render import SERVER_LAYOUT_ABOVE
+from api.viz.scenes import chain_scene
 from ingest.demo import load_demo
 from kg.errors import EntityNotFound
 from kg.model import Edge, Node

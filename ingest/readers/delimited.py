@@ -1,0 +1,115 @@
+"""CSV/TSV with the encoding detected from the first bytes: UTF-8, UTF-8 with BOM, GB18030/GBK
+(Chinese government exports often are), or whatever charset-normalizer finds best."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from typing import BinaryIO
+
+from charset_normalizer import from_bytes
+
+from ingest.readers import Record
+from ingest.values import is_blank
+from kg.errors import InvalidInput
+
+_SAMPLE = 64 * 1024
+# GB2312 and GBK are subsets of GB18030: decoding with the superset never loses a character.
+_WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "hz": "gb18030"}
+
+
+def detect_encoding(sample: bytes) -> str:
+    """The encoding of text starting with ``sample``: BOMs first, then strict UTF-8, then
+    charset-normalizer (widened to GB18030 for the GB family)."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        # A multi-byte character may be cut at the end of the sample: ignore that tail only.
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(sample).best()
+    if best is None:
+        raise InvalidInput("cannot detect the text encoding; set `encoding:` in the mapping")
+    enc = codecs.lookup(best.encoding).name
+    return _WIDEN.get(enc, enc)
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream that replays ``head`` (already read for detection) before the rest of ``rest``."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def text_stream(stream: BinaryIO, encoding: str = "auto") -> io.TextIOWrapper:
+    """``stream`` decoded, with ``encoding`` detected from its first 64 KiB when ``auto``."""
+    if encoding == "auto":
+        head = stream.read(_SAMPLE)
+        encoding = detect_encoding(head)
+        raw: io.RawIOBase = _Prefixed(head, stream)
+        buffered: BinaryIO = io.BufferedReader(raw)
+    else:
+        buffered = stream
+    return io.TextIOWrapper(buffered, encoding=encoding, errors="strict", newline="")
+
+
+def read_delimited(
+    stream: BinaryIO,
+    *,
+    encoding: str = "auto",
+    delimiter: str = ",",
+    header: bool = True,
+    columns: Sequence[str] | None = None,
+) -> Iterator[Record]:
+    """Rows of a delimited file as ``{header: cell}``. Blank rows are skipped (their numbers too).
+
+    Without a header row, ``columns`` names the columns (an edge list ``head,relation,tail``).
+    """
+    text = text_stream(stream, encoding)
+    reader = csv.reader(text, delimiter=delimiter)
+    row_no = 0
+    try:
+        if header:
+            for cells in reader:
+                row_no += 1
+                if any(not is_blank(c) for c in cells):
+                    names = [c.strip().lstrip("\ufeff") for c in cells]
+                    break
+            else:
+                return
+        elif columns:
+            names = list(columns)
+        else:
+            raise InvalidInput("a file without a header row needs `columns:` in its mapping")
+        for cells in reader:
+            row_no += 1
+            if all(is_blank(c) for c in cells):
+                continue
+            yield row_no, dict(zip(names, cells, strict=False))
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"row {row_no + 1}: bytes that are not {text.encoding}: {exc.reason}; "
+            "set `encoding:` in the mapping"
+        ) from exc
+    except csv.Error as exc:
+        raise InvalidInput(f"row {row_no + 1}: malformed CSV: {exc}") from exc

@@ -1,0 +1,57 @@
+"""XLSX sheets, streamed with openpyxl's read-only mode. Formula cells and Excel error values
+(``#N/A``, ``#DIV/0!`` …) come through as :class:`CellError`, so a row that uses one is rejected
+with a clear reason instead of loading a formula's text or a stale cached value."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from ingest.readers import CellError, Record
+from ingest.values import is_blank
+from kg.errors import InvalidInput
+
+
+def _cell_value(cell: Any) -> Any:
+    kind = getattr(cell, "data_type", None)
+    value = cell.value
+    if kind == "f" or (isinstance(value, str) and value.startswith("=") and kind != "s"):
+        return CellError(f"公式单元格 formula cell {value!s:.60}: enter the value, not a formula")
+    if kind == "e":
+        return CellError(f"Excel 错误值 error value {value}")
+    return value
+
+
+def read_xlsx(stream: BinaryIO, *, sheet: str | None = None) -> Iterator[Record]:
+    """Rows of one sheet (``sheet`` by name, else the first) as ``{header: value}``; the header is
+    the first non-blank row. Dates come as ``datetime``, numbers as ``int``/``float``."""
+    if not stream.seekable():
+        stream = io.BytesIO(stream.read())  # an XLSX is a zip: it needs random access
+    try:
+        book = load_workbook(stream, read_only=True, data_only=False)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise InvalidInput(f"not a readable XLSX workbook: {exc}") from exc
+    try:
+        if sheet is not None:
+            if sheet not in book.sheetnames:
+                raise InvalidInput(
+                    f"no sheet {sheet!r} in the workbook; sheets: {', '.join(book.sheetnames)}"
+                )
+            ws = book[sheet]
+        else:
+            ws = book.worksheets[0]
+        names: list[str] | None = None
+        for row_no, cells in enumerate(ws.iter_rows(), start=1):
+            values = [_cell_value(c) for c in cells]
+            if all(is_blank(v) for v in values):
+                continue
+            if names is None:
+                names = ["" if v is None else str(v).strip() for v in values]
+                continue
+            yield row_no, {n: v for n, v in zip(names, values, strict=False) if n}
+    finally:
+        book.close()

@@ -1,0 +1,215 @@
+"""Entity resolution: which node a name in a source row means.
+
+Organisations (enterprises, universities, labs) are matched in this order, and every match that
+joins two spellings is reported as a merge with its rule:
+
+1. ``credit_code``: the unified social credit code;
+2. ``name``: the exact normalised name (:mod:`ingest.names`);
+3. ``alias_table``: a known alias (万丰奥威 → 浙江万丰奥威汽轮股份有限公司) from the alias tables;
+4. ``alias``: an alias a node in the store already carries.
+
+A fuzzy match (rapidfuzz) above the threshold is never merged: it goes to the review list, and the
+name becomes a node of its own. Other node types are keyed exactly by ``kg.ids.node_id``.
+
+The state comes from the store (streamed once per type, on first use) plus what this run created.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from ingest.mapping import ORG_TYPES
+from ingest.names import fold, guess_org_type, name_key
+from kg.ids import node_id
+from kg.stores.base import GraphStore
+
+FUZZY_THRESHOLD = 85.0
+_MAX_CANDIDATES = 300
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A fuzzy look-alike of a name, for a person to review."""
+
+    id: str
+    name: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a name resolved to. ``id`` is ``None`` when nothing matched and creating was not
+    allowed; ``rule`` says how it matched (``new`` when the node is created by this row)."""
+
+    id: str | None
+    type: str
+    name: str
+    rule: str
+    candidates: tuple[Candidate, ...] = ()
+
+    @property
+    def merged(self) -> bool:
+        """Whether an input spelling was joined to a node named otherwise."""
+        return self.rule in ("credit_code", "name", "alias_table", "alias")
+
+
+@dataclass
+class _TypeIndex:
+    by_key: dict[str, str] = field(default_factory=dict)
+    by_alias: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    credit: dict[str, str] = field(default_factory=dict)  # id → credit code
+    grams: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    keys: dict[str, str] = field(default_factory=dict)  # id → name key (for fuzzy scoring)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+
+
+class Resolver:
+    """Resolves names to node ids against ``store`` and this run, using ``aliases``
+    (alias → canonical name) and a fuzzy threshold for the review list."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        aliases: dict[str, str] | None = None,
+        *,
+        threshold: float = FUZZY_THRESHOLD,
+    ) -> None:
+        self._store = store
+        self._aliases = {fold(a): n for a, n in (aliases or {}).items()}
+        self.threshold = threshold
+        self._index: dict[str, _TypeIndex] = {}
+        self._by_credit: dict[str, str] = {}
+        self._exists: set[str] = set()
+
+    def add_aliases(self, aliases: dict[str, str]) -> None:
+        self._aliases.update({fold(a): n for a, n in aliases.items()})
+
+    # -- index -----------------------------------------------------------------------------
+    def _of(self, type_name: str) -> _TypeIndex:
+        idx = self._index.get(type_name)
+        if idx is None:
+            idx = self._index[type_name] = _TypeIndex()
+            for node in self._store.iter_nodes([type_name]):
+                code = node.props.get("credit_code")
+                self._add(idx, node.id, type_name, node.name, node.aliases, str(code or ""))
+        return idx
+
+    def _add(
+        self,
+        idx: _TypeIndex,
+        nid: str,
+        type_name: str,
+        name: str,
+        aliases: Iterable[str] = (),
+        credit_code: str = "",
+    ) -> None:
+        key = name_key(type_name, name)
+        idx.by_key.setdefault(key, nid)
+        idx.names[nid] = name
+        idx.keys[nid] = key
+        for alias in aliases:
+            idx.by_alias.setdefault(name_key(type_name, alias), nid)
+        if credit_code:
+            idx.credit[nid] = credit_code
+            self._by_credit.setdefault(credit_code, nid)
+        for gram in _bigrams(key):
+            idx.grams[gram].append(nid)
+
+    # -- resolution ------------------------------------------------------------------------
+    def resolve(
+        self,
+        types: tuple[str, ...],
+        name: str,
+        *,
+        key: str | None = None,
+        create: bool = True,
+    ) -> Resolution:
+        """The node that ``name`` (of one of ``types``; ``key`` = a credit code for enterprises,
+        else an explicit id key) means, created when new and ``create`` is set."""
+        if not set(types) & set(ORG_TYPES):
+            return self._resolve_exact(types[0], name, key, create)
+        return self._resolve_org(tuple(t for t in types if t in ORG_TYPES), name, key, create)
+
+    def _resolve_exact(
+        self, type_name: str, name: str, key: str | None, create: bool
+    ) -> Resolution:
+        nid = node_id(type_name, key or name)
+        if create:
+            self._exists.add(nid)
+            return Resolution(nid, type_name, name, "id")
+        if nid in self._exists or self._store.get_nodes([nid]):
+            self._exists.add(nid)
+            return Resolution(nid, type_name, name, "id")
+        return Resolution(None, type_name, name, "missing")
+
+    def _resolve_org(
+        self, types: tuple[str, ...], name: str, credit: str | None, create: bool
+    ) -> Resolution:
+        indexes = [(t, self._of(t)) for t in types]
+        if credit:
+            nid = self._by_credit.get(credit)
+            if nid is not None:
+                for t, idx in indexes:
+                    if nid in idx.names:
+                        return Resolution(nid, t, idx.names[nid], "credit_code")
+        found = self._match(indexes, name, credit)
+        if found is not None:
+            return found
+        canonical = self._aliases.get(fold(name))
+        if canonical is not None:
+            hit = self._match(indexes, canonical, credit)
+            if hit is not None:
+                return Resolution(hit.id, hit.type, hit.name, "alias_table")
+        candidates = self._fuzzy(indexes, name)
+        if not create:
+            return Resolution(None, types[0], name, "missing", candidates)
+        display = canonical or name
+        type_name = guess_org_type(display, types)
+        nid = node_id(type_name, credit or name_key(type_name, display))
+        idx = self._of(type_name)
+        self._add(idx, nid, type_name, display, (name,) if canonical else (), credit or "")
+        return Resolution(
+            nid, type_name, display, "alias_table" if canonical else "new", candidates
+        )
+
+    def _match(
+        self, indexes: list[tuple[str, _TypeIndex]], name: str, credit: str | None
+    ) -> Resolution | None:
+        for rule, attr in (("name", "by_key"), ("alias", "by_alias")):
+            for t, idx in indexes:
+                nid = getattr(idx, attr).get(name_key(t, name))
+                if nid is None:
+                    continue
+                other = idx.credit.get(nid)
+                if credit and other and other != credit:
+                    continue  # same name, different credit codes: two firms
+                if credit and not other:
+                    idx.credit[nid] = credit
+                    self._by_credit.setdefault(credit, nid)
+                return Resolution(nid, t, idx.names[nid], rule)
+        return None
+
+    def _fuzzy(self, indexes: list[tuple[str, _TypeIndex]], name: str) -> tuple[Candidate, ...]:
+        out: list[Candidate] = []
+        for t, idx in indexes:
+            key = name_key(t, name)
+            # Block on the rarest bigrams of the key: cheap and enough for a review list.
+            grams = sorted(_bigrams(key), key=lambda g: len(idx.grams.get(g, ())))
+            pool: dict[str, str] = {}
+            for gram in grams[:3]:
+                for nid in idx.grams.get(gram, ())[:_MAX_CANDIDATES]:
+                    pool[nid] = idx.keys[nid]
+            for _, score, nid in process.extract(
+                key, pool, scorer=fuzz.WRatio, score_cutoff=self.threshold, limit=3
+            ):
+                if idx.keys[nid] != key:
+                    out.append(Candidate(nid, idx.names[nid], round(float(score), 1)))
+        return tuple(sorted(out, key=lambda c: -c.score)[:3])

@@ -1,0 +1,150 @@
+"""Cell values as analysts type them, parsed into property values: numbers with thousands
+separators, 是/否 booleans, dates in the usual Chinese and ISO spellings, multi-valued cells.
+
+Every parser raises ``ValueError`` with a short bilingual reason that ends up in the rejects file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from typing import Any
+
+from kg.schema import PropKind
+
+# Separators of multi-valued cells: "浙江大学；西北工业大学", "A;B", "A、B", "A,B" (full width too).
+SEPARATORS = "；;、,，|\n"
+_SPLIT = re.compile("[" + re.escape(SEPARATORS) + "]")
+
+_TRUE = {"是", "有", "y", "yes", "true", "t", "1", "√", "✓", "对"}
+_FALSE = {"否", "无", "n", "no", "false", "f", "0", "×", "✗", "不是", "没有"}
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})\s*年?$")
+# Excel counts days from 1899-12-30 (its 1900 leap-year bug folded in).
+_EXCEL_EPOCH = date(1899, 12, 30).toordinal()
+
+
+def is_blank(value: Any) -> bool:
+    """Whether a cell holds nothing: ``None``, an empty or whitespace-only string, an empty list."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, list | tuple) and not value
+
+
+def clean_text(value: Any) -> str:
+    """A cell as display text, trimmed; full-width brackets in names stay as written."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _folded(value: Any) -> str:
+    """A cell for parsing: NFKC (full-width digits and signs → ASCII), trimmed."""
+    return unicodedata.normalize("NFKC", clean_text(value))
+
+
+def split_cell(value: Any, separators: str | None = None) -> list[str]:
+    """The non-empty parts of a multi-valued cell, in order, without duplicates."""
+    if isinstance(value, list | tuple):
+        parts = [clean_text(v) for v in value if not is_blank(v)]
+    else:
+        text = str(value)
+        pattern = _SPLIT if separators is None else re.compile("[" + re.escape(separators) + "]")
+        parts = [clean_text(p) for p in pattern.split(text)]
+    return list(dict.fromkeys(p for p in parts if p))
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = _folded(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"不是是/否 not a yes/no value: {value!r}")
+
+
+def parse_float(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError(f"不是数字 not a number: {value!r}")
+    if isinstance(value, int | float):
+        return float(value)
+    text = _folded(value).replace(",", "").replace("万元", "").replace("元", "").strip()
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"不是数字 not a number: {value!r}") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"不是有限数字 not a finite number: {value!r}")
+    return number
+
+
+def parse_int(value: Any) -> int:
+    number = parse_float(value)
+    if not number.is_integer():
+        raise ValueError(f"不是整数 not a whole number: {value!r}")
+    return int(number)
+
+
+def parse_date(value: Any) -> str:
+    """An ISO date (``YYYY-MM-DD``; ``YYYY-MM`` when the day is missing)."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 < value < 2958466:
+        return date.fromordinal(_EXCEL_EPOCH + int(value)).isoformat()
+    text = _folded(value)
+    m = _DATE.match(text) or _COMPACT_DATE.match(text)
+    if m is None:
+        raise ValueError(f"不是日期 not a date: {value!r}")
+    year, month = int(m.group(1)), int(m.group(2))
+    day = m.group(3)
+    try:
+        if day is None:
+            date(year, month, 1)
+            return f"{year:04d}-{month:02d}"
+        return date(year, month, int(day)).isoformat()
+    except ValueError:
+        raise ValueError(f"不存在的日期 no such date: {value!r}") from None
+
+
+def parse_year(value: Any) -> int:
+    """A year from a year ("2023", "2023年", 2023) or any date spelling."""
+    if isinstance(value, datetime | date):
+        return value.year
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1000 <= value <= 9999 and float(value).is_integer():
+            return int(value)
+    else:
+        m = _YEAR.match(_folded(value))
+        if m:
+            return int(m.group(1))
+    return int(parse_date(value)[:4])
+
+
+ParseKind = PropKind | str
+
+PARSERS: dict[str, Any] = {
+    "str": clean_text,
+    "int": parse_int,
+    "float": parse_float,
+    "number": parse_float,
+    "bool": parse_bool,
+    "date": parse_date,
+    "year": parse_year,
+}
+
+
+def parse_value(value: Any, kind: str) -> Any:
+    """``value`` parsed as ``kind`` (a schema property kind, or ``number``/``year``)."""
+    if kind == "list[str]":
+        return split_cell(value)
+    return PARSERS[kind](value)

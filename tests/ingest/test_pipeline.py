@@ -1,0 +1,184 @@
+"""The pipeline on hand-made files: encodings, bad rows, idempotent re-runs, alias vs fuzzy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.mapping import parse_mapping
+from ingest.pipeline import ingest_file, ingest_folder
+from kg.stores.base import GraphStore
+
+MAPPINGS = Path(__file__).parents[2] / "ingest" / "mappings"
+
+# A small enterprise list mapping: name, credit code, revenue (number), high-tech (是/否), fields.
+ENTERPRISES = """
+name: 企业名录
+nodes:
+  enterprise:
+    type: Enterprise
+    name: 企业名称
+    key: 统一社会信用代码
+    properties:
+      credit_code: 统一社会信用代码
+      revenue: 营业收入（万元）
+      high_tech: 是否高新技术企业
+  field: {type: Field, each: 技术领域, optional: true}
+edges:
+  - {type: WORKS_IN, from: enterprise, to: field}
+"""
+
+HEADER = "统一社会信用代码,企业名称,营业收入（万元）,是否高新技术企业,技术领域\n"
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_gb18030_csv_with_chinese_headers_loads(store: GraphStore, tmp_path: Path) -> None:
+    """Two rows in GB18030 (as government exports are): both enterprises load with their Chinese
+    names intact, the 是/否 column becomes booleans and "1,200" a number; the shared field 精密传动
+    is one node, so 2 enterprises + 2 fields = 4 nodes and 3 WORKS_IN edges."""
+    text = HEADER + (
+        '91330600609661208X,浙江万丰奥威汽轮股份有限公司,"1,200",是,精密传动；轻量化材料\n'
+        ",新昌县恒达机械有限公司,300.5,否,精密传动\n"
+    )
+    src = write(tmp_path / "企业.csv", text, "gb18030")
+    with pytest.raises(UnicodeDecodeError):
+        src.read_bytes().decode("utf-8")  # the file really is not UTF-8
+    report = ingest_file(store, src, parse_mapping(ENTERPRISES))
+    assert report.rows_rejected == 0 and report.rows_accepted == 2
+    assert (report.nodes.created, report.edges.created) == (4, 3)
+    wanfeng = store.get_node("enterprise:91330600609661208X")
+    assert wanfeng.name == "浙江万丰奥威汽轮股份有限公司"
+    assert wanfeng.props["revenue"] == 1200.0 and wanfeng.props["high_tech"] is True
+    hengda = store.search("恒达机械")[0]
+    assert hengda.props["high_tech"] is False and hengda.id == "enterprise:恒达机械"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
+def test_encodings_detected(store: GraphStore, tmp_path: Path, encoding: str) -> None:
+    src = write(tmp_path / "e.csv", HEADER + ",天姥精工有限公司,1,是,\n", encoding)
+    report = ingest_file(store, src, parse_mapping(ENTERPRISES))
+    assert report.rows_accepted == 1
+    assert store.search("天姥精工")[0].name == "天姥精工有限公司"
+
+
+def test_three_bad_rows_in_a_hundred(store: GraphStore, tmp_path: Path) -> None:
+    """100 rows, rows 11, 51 and 91 of the data bad (spreadsheet rows 12, 52, 92: the header is
+    row 1): a revenue that is not a number, a 是/否 cell saying 可能, an empty name. 97 load."""
+    lines = [HEADER]
+    for i in range(100):
+        revenue, high_tech, name = str(100 + i), "是" if i % 2 else "否", f"测试{i:03d}科技有限公司"
+        if i == 10:
+            revenue = "一百"
+        if i == 50:
+            high_tech = "可能"
+        if i == 90:
+            name = ""
+        lines.append(f",{name},{revenue},{high_tech},\n")
+    src = write(tmp_path / "bad.csv", "".join(lines))
+    rejects = tmp_path / "rejects.csv"
+    report = ingest_file(store, src, parse_mapping(ENTERPRISES), rejects_path=rejects)
+    assert (report.rows_read, report.rows_accepted, report.rows_rejected) == (100, 97, 3)
+    assert store.stats().nodes == {"Enterprise": 97}
+    got = [(r.row, r.field) for r in report.rejects]
+    assert got == [(12, "营业收入（万元）"), (52, "是否高新技术企业"), (92, "企业名称")]
+    assert "一百" in report.rejects[0].reason and "可能" in report.rejects[1].reason
+    written = rejects.read_text(encoding="utf-8-sig").splitlines()
+    assert written[0] == "file,row,field,reason" and len(written) == 4
+    assert written[1].startswith("bad.csv,12,营业收入（万元）,")
+
+
+def test_same_file_twice_changes_nothing(store: GraphStore, tmp_path: Path) -> None:
+    """Second run: nothing created or updated, everything unchanged, the store version unchanged,
+    even with a batch size of 1 (the shared field is named on rows 2 and 3, in two batches)."""
+    text = HEADER + ",甲精密有限公司,1,是,精密传动\n,乙精密有限公司,2,否,精密传动\n"
+    src = write(tmp_path / "e.csv", text)
+    mapping = parse_mapping(ENTERPRISES)
+    first = ingest_file(store, src, mapping, batch_size=1)
+    assert first.nodes.created == 3 and first.edges.created == 2
+    version = store.version
+    again = ingest_file(store, src, mapping, batch_size=1)
+    assert (again.nodes.created, again.nodes.updated, again.edges.created, again.edges.updated) == (
+        0,
+        0,
+        0,
+        0,
+    )
+    assert again.nodes.unchanged >= 3 and again.edges.unchanged == 2
+    assert store.version == version
+
+
+def test_changed_file_updates_in_place(store: GraphStore, tmp_path: Path) -> None:
+    src = write(tmp_path / "e.csv", HEADER + ",甲精密有限公司,1,是,\n")
+    ingest_file(store, src, parse_mapping(ENTERPRISES))
+    write(src, HEADER + ",甲精密有限公司,7,是,\n")
+    report = ingest_file(store, src, parse_mapping(ENTERPRISES))
+    assert (report.nodes.created, report.nodes.updated) == (0, 1)
+    node = store.get_node("enterprise:甲精密")
+    assert node.props["revenue"] == 7.0
+    assert node.provenance[0].file_sha256 == report.sha256 and node.provenance[0].row == 2
+
+
+def _wanfeng_then_short_name(tmp_path: Path, aliases: str | None) -> Path:
+    folder = tmp_path / "src"
+    folder.mkdir()
+    write(folder / "a.csv", HEADER + "91330600609661208X,浙江万丰奥威汽轮股份有限公司,1,是,\n")
+    write(folder / "b.csv", HEADER + ",万丰奥威,2,是,\n")
+    for name, order in (("a", 1), ("b", 2)):
+        write(folder / f"{name}.yaml", f"source: {name}.csv\norder: {order}\n" + ENTERPRISES)
+    if aliases is not None:
+        write(folder / "aliases.yaml", aliases)
+    return folder
+
+
+def test_known_alias_merges_into_one_node(store: GraphStore, tmp_path: Path) -> None:
+    folder = _wanfeng_then_short_name(tmp_path, "浙江万丰奥威汽轮股份有限公司: [万丰奥威]\n")
+    _, second = ingest_folder(store, folder)
+    assert store.stats().nodes == {"Enterprise": 1}
+    node = store.get_node("enterprise:91330600609661208X")
+    assert node.name == "浙江万丰奥威汽轮股份有限公司" and "万丰奥威" in node.aliases
+    assert node.props["revenue"] == 2.0  # the second file updated the same node
+    assert [(m.input, m.id, m.rule) for m in second.merges] == [
+        ("万丰奥威", "enterprise:91330600609661208X", "alias_table")
+    ]
+    assert second.review == []
+
+
+def test_fuzzy_look_alike_goes_to_review_not_merged(store: GraphStore, tmp_path: Path) -> None:
+    """Without the alias, 万丰奥威 only looks like 万丰奥威汽轮 (rapidfuzz WRatio 90 ≥ 85): two nodes,
+    no merge, one review item naming the look-alike."""
+    folder = _wanfeng_then_short_name(tmp_path, None)
+    _, second = ingest_folder(store, folder)
+    assert store.stats().nodes == {"Enterprise": 2}
+    assert second.merges == []
+    (item,) = second.review
+    assert item.input == "万丰奥威" and item.kept_as == "enterprise:万丰奥威"
+    assert [c.id for c in item.candidates] == ["enterprise:91330600609661208X"]
+
+
+def test_normalised_names_meet(store: GraphStore, tmp_path: Path) -> None:
+    """Width, spaces, brackets, place prefixes and company forms differ; the core 恒达机械 is one."""
+    text = HEADER + ",新昌县恒达机械有限公司,1,是,\n,浙江 恒达机械（股份）有限公司,2,是,\n"
+    report = ingest_file(store, write(tmp_path / "e.csv", text), parse_mapping(ENTERPRISES))
+    assert store.stats().nodes == {"Enterprise": 1}
+    assert [(m.input, m.rule) for m in report.merges] == [("浙江 恒达机械（股份）有限公司", "name")]
+
+
+def test_shipped_enterprise_mapping(store: GraphStore, tmp_path: Path) -> None:
+    """The shipped 规上企业名录 mapping with its alias table: a short-name row merges into 万丰."""
+    text = (
+        "统一社会信用代码,企业名称,简称,营业收入（万元）,研发费用（万元）,是否高新技术企业,"
+        "技术领域,所在乡镇,所属产业链,产业链环节,是否链主\n"
+        "91330600609661208X,浙江万丰奥威汽轮股份有限公司,万丰,100,5,是,轮毂,新昌县,,,\n"
+        ",万丰奥威,,100,5,是,轮毂,新昌县,,,\n"
+    )
+    src = write(tmp_path / "规上企业名录.csv", text)
+    report = ingest_file(store, src, MAPPINGS / "规上企业名录.yaml")
+    assert report.rows_accepted == 2
+    assert store.stats().nodes == {"Enterprise": 1, "Field": 1, "Region": 1}
+    node = store.get_node("enterprise:91330600609661208X")
+    assert node.props["above_scale"] is True and node.props["rd_spending"] == 5.0
