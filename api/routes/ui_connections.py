@@ -27,6 +27,7 @@ async def paths_page(
     source: Annotated[str, Query(max_length=300, description="id or any part of a name")] = "",
     target: Annotated[str, Query(max_length=300, description="id or any part of a name")] = "",
     k: Annotated[int, Query(ge=1, le=10)] = 3,
+    max_hops: Annotated[int, Query(ge=1, le=8)] = 5,
     lang: Lang = "zh",
 ) -> HTMLResponse:
     """Path finder: two searches, then the collaboration paths between them and their graph."""
@@ -35,7 +36,7 @@ async def paths_page(
     result: dict[str, Any] | None = None
     error = None
     if src and dst:
-        params = {"source": src.id, "target": dst.id, "k": k}
+        params = {"source": src.id, "target": dst.id, "k": k, "max_hops": max_hops}
         result, error = await ask(store, settings, "collaboration_paths", params)
     return await render(
         request,
@@ -47,6 +48,7 @@ async def paths_page(
         src=src,
         dst=dst,
         k=k,
+        max_hops=max_hops,
         result=result,
         error=error,
     )

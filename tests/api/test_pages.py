@@ -88,3 +88,56 @@ def test_viz_pages_render_offline(client: TestClient) -> None:
     assert client.get(f"/viz/ego/{quote(ZJU)}?hops=3").status_code == 422
     assert client.get("/viz/chain/chain:nothing").status_code == 404
     assert client.get("/static/vendor/vis-network/vis-network.min.js").status_code == 200
+
+
+def test_path_finder_resolves_two_searches_and_draws_the_paths(client: TestClient) -> None:
+    html = page(client, "/ui/paths?source=万丰奥威&target=浙江大学")
+    assert "张伟 任职于 浙江万丰奥威汽轮股份有限公司" in html  # an explained step
+    assert html.count('class="card path"') == 3
+    assert "/viz/path?source=" in html and f"/ui/pairings?entity={quote(ZJU, safe='')}" in html
+    none = page(client, "/ui/paths?source=万丰奥威&target=中国药科大学&max_hops=2")
+    assert 'id="no-path"' in none and 'class="card path"' not in none
+    unknown = page(client, "/ui/paths?source=不存在&target=浙江大学")
+    assert "没有找到" in unknown
+    assert "3 path(s)" in page(client, "/ui/paths?source=万丰奥威&target=浙江大学&lang=en")
+
+
+def test_pairing_page_ranks_with_evidence(client: TestClient) -> None:
+    html = page(client, "/ui/pairings?entity=万丰奥威")
+    rows = html.split('class="suggestion"')[1:]
+    assert rows and "西北工业大学" in rows[0] and "天姥轴承有限公司" in rows[0]  # evidence
+    assert all("浙江大学</a>" not in r.split("</td>")[1] for r in rows)  # existing partner
+    uni = page(client, f"/ui/pairings?entity={quote(ZJU)}&lang=en")
+    assert "Suggested partners" in uni and "新昌精密齿轮有限公司" in uni
+
+
+def test_chain_page_shows_view_influence_gaps_and_charts(client: TestClient) -> None:
+    html = page(client, f"/ui/chains/{quote(CHAIN)}")
+    assert html.index("汽车零部件·材料") < html.index("汽车零部件·整车配套")
+    assert 'id="influence"' in html and "浙江万丰奥威汽轮股份有限公司" in html
+    assert html.count('<svg class="chart"') == 2  # segment sizes, influence ranking
+    assert f"/viz/chain/{quote(CHAIN, safe='')}" in html
+    assert 'id="coverage-patents"' in html
+    assert "汽车零部件" in page(client, "/ui/chains")
+    assert client.get("/ui/chains/chain:nothing").status_code == 404
+
+
+def test_kpi_page_draws_coverages_against_targets_down_to_firms(client: TestClient) -> None:
+    html = page(client, "/ui/kpis")
+    assert 'id="coverage-chart"' in html
+    chart = html.split('id="coverage-chart"')[1].split("</svg>")[0]
+    assert chart.count("<rect") == 5 and chart.count("stroke-dasharray") == 5  # bars + targets
+    patents = html.split('id="coverage-patents"')[1].split("</tr>")[0]
+    assert (
+        "33.3%" in patents and "新昌精密齿轮有限公司" in patents and "天姥轴承有限公司" in patents
+    )
+    assert "with patents" in page(client, "/ui/kpis?lang=en")
+    assert client.get("/ui/kpis?year=1800").status_code == 422
+
+
+def test_path_and_community_views(client: TestClient) -> None:
+    path = page(client, f"/viz/path?source={quote(WANFENG)}&target={quote(ZJU)}")
+    assert "张伟" in path and "#e74c3c" in path  # the path's steps drawn red
+    assert client.get(f"/viz/path?source={quote(WANFENG)}&target=nobody").status_code == 404
+    communities = page(client, "/viz/communities")
+    assert "创新社群" in communities and '"group":' in communities
