@@ -5,7 +5,7 @@ year)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 SERIES_COLOURS = ("#9fb7d6", "#2f7ed8", "#1f4e8c", "#e67e22", "#16a085")
@@ -77,37 +77,37 @@ def hbar_chart(
     return Chart(title, width, 40 + len(rows) * (BAR_H + GAP), tuple(bars))
 
 
-def grouped_chart(
-    categories: Sequence[str],
-    series: Mapping[str, Sequence[float]],
+def year_over_year_chart(
+    rows: Sequence[tuple[str, float, float, float | None]],
     *,
     title: str,
+    years: tuple[str, str],
     width: float = 640.0,
-    height: float = 260.0,
+    hrefs: Sequence[str | None] | None = None,
 ) -> Chart:
-    """Vertical bars per category, one per series (e.g. one per year), side by side."""
-    names = list(series)
-    top = max([v for vs in series.values() for v in vs] + [1e-9])
-    plot_h = height - 70
-    slot = (width - 40) / max(1, len(categories))
-    bar_w = min(28.0, (slot - 10) / max(1, len(names)))
-    bars, labels = [], []
-    for c, cat in enumerate(categories):
-        x0 = 30 + c * slot + (slot - bar_w * len(names)) / 2
-        labels.append((cat, 30 + c * slot + slot / 2, height - 22))
-        for s, name in enumerate(names):
-            value = float(series[name][c])
-            h = plot_h * value / top
+    """Per (label, previous, current, target) row, last year's bar above this year's, each row
+    on its own scale (the counts differ by orders of magnitude; the change is what matters),
+    this year's target marked with a tick."""
+    span = width - LABEL_W - 70
+    bars = []
+    row_h = 2 * (BAR_H / 2) + GAP + 4
+    for i, (name, previous, current, target) in enumerate(rows):
+        top = max(previous, current, target or 0.0, 1e-9)
+        y = 30 + i * row_h
+        for j, value in enumerate((previous, current)):
             bars.append(
                 Bar(
-                    label=f"{cat} {name}",
+                    label=name if j == 1 else "",
                     text=f"{value:,.0f}",
-                    x=x0 + s * bar_w,
-                    y=30 + plot_h - h,
-                    width=bar_w - 2,
-                    height=h,
-                    colour=SERIES_COLOURS[s % len(SERIES_COLOURS)],
+                    x=LABEL_W,
+                    y=y + j * (BAR_H / 2),
+                    width=span * value / top,
+                    height=BAR_H / 2 - 1,
+                    colour=SERIES_COLOURS[j],
+                    target_x=None if target is None or j == 0 else LABEL_W + span * target / top,
+                    target_text="" if target is None or j == 0 else f"{target:,.0f}",
+                    href=(hrefs[i] if hrefs else None) if j == 1 else None,
                 )
             )
-    legend = tuple((n, SERIES_COLOURS[i % len(SERIES_COLOURS)]) for i, n in enumerate(names))
-    return Chart(title, width, height, tuple(bars), legend, tuple(labels))
+    legend = ((years[0], SERIES_COLOURS[0]), (years[1], SERIES_COLOURS[1]))
+    return Chart(title, width, 40 + len(rows) * row_h, tuple(bars), legend)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Annotated, Any, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field, create_model
@@ -85,17 +85,19 @@ def expose(
             if info.is_required()
             else info.get_default(call_default_factory=True)
         )
+        choices = get_args(info.annotation) if _from_text(info.annotation) is int else ()
+        extra = {"enum": list(choices)} if choices else None
         marker: Any = (
             Path(description=info.description)
             if field in url_of
-            else Query(description=info.description)
+            else Query(description=info.description, json_schema_extra=extra)
         )
         params.append(
             inspect.Parameter(
                 url_name,
                 inspect.Parameter.KEYWORD_ONLY,
                 # the field's constraints (ge, le, …) travel with it into OpenAPI
-                annotation=Annotated[(info.annotation, *info.metadata, marker)],
+                annotation=Annotated[(_from_text(info.annotation), *info.metadata, marker)],
                 default=default,
             )
         )
@@ -137,6 +139,14 @@ def expose(
         name=name,
     )
     return endpoint
+
+
+def _from_text(annotation: Any) -> Any:
+    """An annotation a query string can satisfy: ``Literal[1, 2]`` becomes ``int`` (text "2" is
+    no literal 2; the query's own model still checks the value)."""
+    if get_origin(annotation) is Literal and all(type(a) is int for a in get_args(annotation)):
+        return int  # the choices travel as the parameter's enum in OpenAPI
+    return annotation
 
 
 def paged_model(result: type[BaseModel]) -> type[BaseModel]:

@@ -58,6 +58,7 @@ def ego_cmd(
     types: Annotated[
         list[str] | None, typer.Option("--type", help="only these node types (repeatable)")
     ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=2000, help="at most this many nodes")] = 200,
     store: Store = None,
     lang: Lang = "zh",
     link: Link = LINK,
@@ -67,7 +68,9 @@ def ego_cmd(
 
     s = open_store(_store_url(store))
     try:
-        visual = ego_scene(s, entity, hops=hops, types=types, lang=lang, settings=get_settings())
+        visual = ego_scene(
+            s, entity, hops=hops, types=types, limit=limit, lang=lang, settings=get_settings()
+        )
         _write(visual, output, link)
     finally:
         s.close()

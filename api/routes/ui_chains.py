@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.charts import hbar_chart
+from api.charts import hbar_chart, year_over_year_chart
 from api.deps import SettingsDep, StoreDep
 from api.pages import Lang, ask, render, text
 
@@ -71,6 +71,14 @@ async def kpis_page(
     params = {"year": year} if year is not None else {}
     kpis, kpis_error = await ask(store, settings, "kpi_dashboard", params)
     gaps, gaps_error = await ask(store, settings, "collaboration_gaps", params)
+    counts_chart = None
+    if kpis:
+        counts_chart = year_over_year_chart(
+            [(k["label_" + lang], k["previous"], k["value"], k["target"]) for k in kpis["kpis"]],
+            title=f"{text('counts', lang)} · {kpis['year'] - 1} → {kpis['year']}",
+            years=(str(kpis["year"] - 1), str(kpis["year"])),
+            hrefs=[f"#kpi-{k['key']}" for k in kpis["kpis"]],
+        )
     coverage_chart = None
     if gaps:
         coverages = gaps["coverages"]
@@ -92,5 +100,6 @@ async def kpis_page(
         kpis=kpis,
         gaps=gaps,
         coverage_chart=coverage_chart,
+        counts_chart=counts_chart,
         errors=[e for e in (kpis_error, gaps_error) if e],
     )

@@ -34,6 +34,7 @@ async def ego_page(
     entity_id: str,
     hops: Annotated[int, Query(ge=1, le=2, description="1 or 2 steps")] = 1,
     types: Annotated[list[NodeType] | None, Query(description="only these node types")] = None,
+    limit: Annotated[int, Query(ge=1, le=2000, description="at most this many nodes")] = 200,
     lang: Lang = "zh",
 ) -> str:
     """``entity_id`` and its neighbours within ``hops`` steps."""
@@ -43,6 +44,7 @@ async def ego_page(
             entity_id,
             hops=hops,
             types=[t.value for t in types or []],
+            limit=limit,
             lang=lang,
             settings=settings,
         )

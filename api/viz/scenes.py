@@ -15,6 +15,7 @@ from queries.chains import ChainView
 from queries.communities import Communities
 from queries.influence import ChainInfluence
 from queries.paths import PathsResult
+from queries.profile import EgoNetwork
 from queries.registry import QueryContext, run_query
 
 
@@ -41,12 +42,16 @@ def ego_scene(
     *,
     hops: int = 1,
     types: Iterable[str] | None = None,
+    limit: int = 200,
     lang: str = "zh",
     settings: Settings | None = None,
 ) -> Visual:
-    """``entity`` and its neighbours within ``hops`` steps, optionally only of some ``types``."""
+    """``entity`` and its neighbours within ``hops`` steps, optionally only of some ``types``
+    (strongest ties first, at most ``limit`` nodes)."""
     ctx = QueryContext(store, settings)
-    return ego_visual(ctx.graph(), entity, hops=hops, types=types, lang=lang)
+    params = {"entity": entity, "hops": hops, "types": list(types or []) or None, "limit": limit}
+    ego = cast(EgoNetwork, run_query(ctx, "ego_network", params))
+    return ego_visual(ctx.graph(), ego, lang=lang)
 
 
 def path_scene(

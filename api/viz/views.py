@@ -5,13 +5,14 @@ communities. Each takes the projected graph (and a query's answer) and returns a
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import networkx as nx
 
 from api.viz.render import Visual, build
 from kg.errors import EntityNotFound
 from queries.chains import ChainView
+from queries.profile import EgoNetwork
 
 # Chain layout: one column per segment, members stacked in sub-columns of this many rows.
 _ROWS = 18
@@ -25,24 +26,22 @@ def _require(graph: nx.MultiDiGraph, node: str) -> None:
         raise EntityNotFound(f"no entity with id {node!r}")
 
 
-def ego_visual(
-    graph: nx.MultiDiGraph,
-    entity: str,
-    *,
-    hops: int = 1,
-    types: Iterable[str] | None = None,
-    lang: str = "zh",
-) -> Visual:
-    """``entity`` and everything within ``hops`` (1–2) steps, optionally only of some ``types``."""
-    _require(graph, entity)
-    keep = set(types or ())
-    undirected = graph.to_undirected(as_view=True)
-    near = nx.single_source_shortest_path_length(undirected, entity, cutoff=max(1, min(hops, 2)))
-    nodes = [n for n in near if n == entity or not keep or graph.nodes[n].get("type") in keep]
-    sub = graph.subgraph(nodes)
-    name = graph.nodes[entity].get("name", entity)
-    title = f"{name} · {hops}跳关系网络" if lang == "zh" else f"{name} · {hops}-hop network"
-    return build(sub, title=title, lang=lang, emphasise=[entity], edge_labels=len(nodes) <= 60)
+def ego_visual(graph: nx.MultiDiGraph, ego: EgoNetwork, *, lang: str = "zh") -> Visual:
+    """An ego network (``ego_network``'s answer): the entity emphasised, its neighbours within
+    one or two hops and the ties among them."""
+    _require(graph, ego.center)
+    sub = graph.subgraph([n.id for n in ego.nodes if n.id in graph])
+    name = graph.nodes[ego.center].get("name", ego.center)
+    title = f"{name} · {ego.hops}跳关系网络" if lang == "zh" else f"{name} · {ego.hops}-hop network"
+    if ego.truncated:
+        title += (
+            f"（{len(ego.nodes)}/{ego.found}）"
+            if lang == "zh"
+            else f" ({len(ego.nodes)}/{ego.found})"
+        )
+    return build(
+        sub, title=title, lang=lang, emphasise=[ego.center], edge_labels=len(ego.nodes) <= 60
+    )
 
 
 def chain_visual(

@@ -132,6 +132,10 @@ def test_kpi_page_draws_coverages_against_targets_down_to_firms(client: TestClie
         "33.3%" in patents and "新昌精密齿轮有限公司" in patents and "天姥轴承有限公司" in patents
     )
     assert "with patents" in page(client, "/ui/kpis?lang=en")
+    counts = page(client, "/ui/kpis?year=2025")
+    assert 'id="counts-chart"' in counts and 'id="kpi-new_tech_smes"' in counts
+    row = counts.split('id="kpi-new_tech_smes"')[1].split("</tr>")[0]
+    assert "80" in row and "2026" in row  # the plan's target and its year
     assert client.get("/ui/kpis?year=1800").status_code == 422
 
 

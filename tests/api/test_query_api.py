@@ -130,3 +130,24 @@ def test_openapi_documents_every_query_route(client: TestClient) -> None:
         ref = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
         assert ref.endswith("/" + model), (route, ref)
         assert op["parameters"], route
+
+
+def test_kpis_profiles_and_ego(client: TestClient) -> None:
+    kpis = ok(client, "/kpis", year=2025)
+    by_key = {k["key"]: k for k in kpis["kpis"]}
+    assert kpis["year"] == 2025 and by_key["new_tech_smes"]["target"] == 80  # the 2026 plan
+    error(client, "/kpis", 422, "invalid_input", year=1800)
+    profile = ok(client, f"/profiles/{WANFENG}")
+    assert {p["id"]: p["years"] for p in profile["partners"]}[ZJU] == [2021]
+    assert {(c["stage"], c["role"]) for c in profile["chains"]} == {("汽车零部件·整车配套", "leader")}
+    error(client, "/profiles/enterprise:nobody", 404, "entity_not_found")
+    # 浙江大学's neighbours: 万丰 (agreement), 张伟 (alumnus), the project it takes part in
+    ego = ok(client, f"/ego/{ZJU}", hops=1)
+    assert {n["label"] for n in ego["nodes"]} == {
+        "浙江大学",
+        "浙江万丰奥威汽轮股份有限公司",
+        "张伟",
+        "轻量化铝合金轮毂关键技术",
+    }
+    error(client, f"/ego/{ZJU}", 422, "invalid_input", hops=3)
+    error(client, "/ego/university:nowhere", 404, "entity_not_found")

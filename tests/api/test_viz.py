@@ -14,9 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app as cli
-from api.viz import build, chain_visual, ego_visual, path_visual
+from api.viz import build, chain_visual, path_visual
 from api.viz.render import SERVER_LAYOUT_ABOVE
-from api.viz.scenes import chain_scene
+from api.viz.scenes import chain_scene, ego_scene
 from ingest.demo import load_demo
 from kg.errors import EntityNotFound
 from kg.model import Edge, Node
@@ -96,20 +96,21 @@ def test_chain_leader_sized_by_influence(small_chain: GraphStore) -> None:
 
 
 def test_ego_network_hops_and_types(tiny: GraphStore) -> None:
-    g = project(tiny)
-    one = _by_id(ego_visual(g, "enterprise:甲公司").nodes)
+    """甲公司 one step out: 张三, 浙江大学, 乙公司; two steps add 项目X (via 乙 or 浙大)."""
+    one = _by_id(ego_scene(tiny, "enterprise:甲公司").nodes)
     assert set(one) == {
         "enterprise:甲公司",
         "talent:张三",
         "university:浙江大学",
         "enterprise:乙公司",
     }
-    two = _by_id(ego_visual(g, "enterprise:甲公司", hops=2).nodes)
+    assert one["enterprise:甲公司"].get("borderWidth") == 4
+    two = _by_id(ego_scene(tiny, "enterprise:甲公司", hops=2).nodes)
     assert set(two) == set(one) | {"project:项目X"}
-    unis = _by_id(ego_visual(g, "enterprise:甲公司", types=["University"]).nodes)
+    unis = _by_id(ego_scene(tiny, "enterprise:甲公司", types=["University"]).nodes)
     assert set(unis) == {"enterprise:甲公司", "university:浙江大学"}
     with pytest.raises(EntityNotFound):
-        ego_visual(g, "enterprise:nobody")
+        ego_scene(tiny, "enterprise:nobody")
 
 
 def test_path_view_highlights_the_steps(tiny: GraphStore) -> None:
@@ -129,13 +130,13 @@ def test_path_view_highlights_the_steps(tiny: GraphStore) -> None:
 
 def test_tooltips_and_names_cannot_inject_markup(tiny: GraphStore) -> None:
     tiny.upsert_nodes([Node("enterprise:x", "Enterprise", "<img src=x onerror=alert(1)>")])
-    page = ego_visual(project(tiny), "enterprise:x").html()
+    page = ego_scene(tiny, "enterprise:x").html()
     assert "<img src=x" not in page
     assert "\\u003cimg" in page  # the name travels as escaped JSON, shown via textContent
 
 
 def test_served_page_uses_local_scripts_and_standalone_inlines_them(tiny: GraphStore) -> None:
-    v = ego_visual(project(tiny), "enterprise:甲公司")
+    v = ego_scene(tiny, "enterprise:甲公司")
     served = v.html()
     assert '<script src="/static/vendor/vis-network/vis-network.min.js">' in served
     assert not re.search(r"(src|href)=\"https?://", served)
