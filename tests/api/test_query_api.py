@@ -139,7 +139,9 @@ def test_kpis_profiles_and_ego(client: TestClient) -> None:
     error(client, "/kpis", 422, "invalid_input", year=1800)
     profile = ok(client, f"/profiles/{WANFENG}")
     assert {p["id"]: p["years"] for p in profile["partners"]}[ZJU] == [2021]
-    assert {(c["stage"], c["role"]) for c in profile["chains"]} == {("汽车零部件·整车配套", "leader")}
+    assert {(c["stage"], c["role"]) for c in profile["chains"]} == {
+        ("汽车零部件·整车配套", "leader")
+    }
     error(client, "/profiles/enterprise:nobody", 404, "entity_not_found")
     # 浙江大学's neighbours: 万丰 (agreement), 张伟 (alumnus), the project it takes part in
     ego = ok(client, f"/ego/{ZJU}", hops=1)
