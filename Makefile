@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint typecheck pytest install install-dev clean bench cypher-lint
+.PHONY: demo test browser-deps lint typecheck pytest install install-dev clean bench cypher-lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,13 @@ install-dev: $(VENV)/.installed-dev
 demo: install
 	$(BIN)/ikg demo --store sqlite:///data/demo.sqlite --host $(HOST) --port $(PORT)
 
-## test: lint, type-check and run the whole suite
-test: install-dev lint typecheck pytest
+## test: lint, type-check and run the whole suite (browser tests need system Chromium)
+test: install-dev browser-deps lint typecheck pytest
+
+# Headless Chromium for the browser tests (playwright's own download does not work offline).
+browser-deps:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium chromium-driver) \
+	  || echo "warning: could not install chromium; the browser tests will be skipped" >&2
 
 lint: install-dev
 	$(BIN)/ruff check .

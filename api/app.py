@@ -10,12 +10,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
+from api.pages import is_page, page_error
 from api.routes import entities, health
 from api.security import AuditLog, require_read_access, secure_settings
 from api.uploads import MB, BodyLimit
+from api.viz.render import STATIC
 from kg.errors import KGError
 from kg.settings import Settings, get_settings
 from kg.stores import open_store
@@ -32,7 +35,10 @@ _HTTP_CODES = {
 }
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
+def _error(status: int, code: str, message: str, request: Request | None = None) -> Response:
+    """The one error shape: JSON ``{status, code, message}``; an HTML page for dashboard pages."""
+    if request is not None and is_page(request):
+        return page_error(request, status, code, message)
     return JSONResponse({"status": status, "code": code, "message": message}, status_code=status)
 
 
@@ -64,30 +70,31 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_middleware(BodyLimit, limit=lambda: settings.max_upload_mb * MB)
 
     @app.exception_handler(KGError)
-    async def kg_error(_: Request, exc: KGError) -> JSONResponse:
-        return _error(exc.status, exc.code, exc.message)
+    async def kg_error(request: Request, exc: KGError) -> Response:
+        return _error(exc.status, exc.code, exc.message, request)
 
     @app.exception_handler(RequestValidationError)
-    async def bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         parts = []
         for err in exc.errors():
             where = ".".join(str(x) for x in err.get("loc", ()))
             parts.append(f"{where}: {err.get('msg', 'invalid')}")
-        return _error(422, "invalid_input", "; ".join(parts) or "invalid request")
+        return _error(422, "invalid_input", "; ".join(parts) or "invalid request", request)
 
     @app.exception_handler(HTTPException)
-    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: HTTPException) -> Response:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
-        response = _error(exc.status_code, code, str(exc.detail))
+        response = _error(exc.status_code, code, str(exc.detail), request)
         if exc.headers:
             response.headers.update(exc.headers)
         return response
 
     @app.exception_handler(Exception)
-    async def internal(_: Request, exc: Exception) -> JSONResponse:
+    async def internal(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", exc_info=exc)
-        return _error(500, "internal_error", "internal error; see the server log")
+        return _error(500, "internal_error", "internal error; see the server log", request)
 
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # Reads are open unless Settings.read_requires_key; /health stays open for liveness probes
     # (its /stats route carries the dependency itself).
     keyed = [Depends(require_read_access)]
