@@ -19,6 +19,22 @@ class CoverageTargets(BaseSettings):
     high_tech: float = 0.65
 
 
+class KpiTargets(BaseSettings):
+    """The bureau's stated targets for ``year`` (the seed's 2026 plan): counts of what is new in
+    that year, except the joint-training students, who are counted in training."""
+
+    year: int = 2026
+    new_tech_smes: int = 80
+    new_high_tech: int = 15
+    new_key_enterprise_institutes: int = 2  # at least, 省级重点企业研究院
+    new_enterprise_institutes: int = 5  # at least, 省级企业研究院
+    graduate_students: int = 300  # joint-training graduate students, doctoral included
+    doctoral_students: int = 20
+    talent_projects_signed: int = 50
+    talent_projects_landed: int = 30
+    iur_projects: int = 45  # 产学研合作 projects
+
+
 class Settings(BaseSettings):
     """Settings for stores, the API and analytics. ``KG_STORE`` picks the store by URL."""
 
@@ -45,7 +61,12 @@ class Settings(BaseSettings):
     audit_log: Path = Field(
         default=Path("data/audit.jsonl"), description="append-only JSON lines, one per write"
     )
+    rdf_base: str = Field(
+        default="https://w3id.org/innovation-kg/id/",
+        description="namespace of node IRIs in RDF exports: <rdf_base><node id>; ends with / or #",
+    )
     coverage_targets: CoverageTargets = CoverageTargets()
+    kpi_targets: KpiTargets = KpiTargets()
 
 
 @lru_cache(maxsize=1)

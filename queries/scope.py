@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from weakref import WeakKeyDictionary
 
 import networkx as nx
 
 from kg.errors import EntityNotFound, InvalidInput
 from kg.ids import normalise_key
 from kg.projection import Window
+from queries.derived import derived
+from queries.resolve import name_index, resolve_entity
 
 RESEARCH_TYPES = frozenset({"University", "Lab"})
 SME_SIZES = frozenset({"中型", "小型", "微型"})
@@ -27,36 +28,26 @@ _ABOVE_COUNTY = frozenset({"市", "地级市", "省", "city", "province"})
 
 
 def node_ref(G: nx.MultiDiGraph, ref: str, types: Collection[str] | None = None) -> str:
-    """The id of the node ``ref`` names: an id, an exact name or alias, or a normalised name.
+    """The id of the node of one of ``types`` that ``ref`` names: an id, a bare key (``汽车零部件``
+    for ``chain:汽车零部件``), or a name or alias (see :func:`queries.resolve.resolve_entity`).
 
-    ``EntityNotFound`` when nothing matches; ``InvalidInput`` when a name matches several nodes.
-
-    >>> node_ref(G, "智能装备")  # doctest: +SKIP
+    >>> node_ref(G, "智能装备", ("Chain",))  # doctest: +SKIP
     'chain:智能装备'
     """
-    if ref in G and (types is None or G.nodes[ref].get("type") in types):
+    if types is None:
+        return resolve_entity(G, ref)
+    if ref in G and G.nodes[ref].get("type") in types:
         return ref
-    for prefix_free in _prefixed(ref, types):
-        if prefix_free in G:
-            return prefix_free
-    key = normalise_key(ref)
-    exact: list[str] = []
-    loose: list[str] = []
-    for n, d in G.nodes(data=True):
-        if types is not None and d.get("type") not in types:
-            continue
-        names = (d.get("name") or "", *(d.get("aliases") or ()))
-        if ref in names:
-            exact.append(n)
-        elif any(normalise_key(x) == key for x in names):
-            loose.append(n)
-    found = exact or loose
+    for candidate in _prefixed(ref, types):
+        if candidate in G:
+            return candidate
+    found = [n for n in name_index(G).get(normalise_key(ref), ()) if G.nodes[n]["type"] in types]
     if len(found) == 1:
         return found[0]
-    what = "/".join(sorted(types)) if types else "entity"
+    what = "/".join(sorted(types))
     if not found:
-        raise EntityNotFound(f"no {what} named {ref!r}")
-    raise InvalidInput(f"{ref!r} names several nodes ({', '.join(sorted(found)[:5])}); use an id")
+        raise EntityNotFound(f"no {what} with id, name or alias {ref!r}")
+    raise InvalidInput(f"{ref!r} names several nodes ({', '.join(found[:5])}); give an id")
 
 
 def _prefixed(ref: str, types: Collection[str] | None) -> Iterator[str]:
@@ -169,16 +160,10 @@ def _local_regions(G: nx.MultiDiGraph) -> frozenset[str]:
     return frozenset(regions)
 
 
-_REGIONS: WeakKeyDictionary[nx.MultiDiGraph, frozenset[str]] = WeakKeyDictionary()
-
-
 def local_regions(G: nx.MultiDiGraph) -> frozenset[str]:
     """The county's regions (see :func:`_local_regions`), remembered per projection: projections
     are read-only, and scanning a province-scale graph for them takes a second."""
-    found = _REGIONS.get(G)
-    if found is None:
-        found = _REGIONS[G] = _local_regions(G)
-    return found
+    return derived(G, "local_regions", lambda: _local_regions(G))
 
 
 def is_local(G: nx.MultiDiGraph, n: str, regions: frozenset[str]) -> bool:

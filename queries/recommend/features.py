@@ -1,7 +1,7 @@
 """Pairing features as sparse matrices over the array projection's node index, built once per
 projection: the technical-field text of each organisation (TF-IDF), the field profiles and track
-records, people, chain partners and existing collaborations, and the walk matrix for personalised
-PageRank.
+records, people, chain partners and existing collaborations, and the weighted adjacency for
+personalised PageRank.
 
 Everything is vectorised over ``kg.arrays.GraphArrays`` (typed edge arrays); the networkx graph is
 read only for node properties (field names, IPC classes, titles).
@@ -34,14 +34,16 @@ class PairFeatures:
     ents: np.ndarray  # node indices of enterprises
     adjacency: sp.csr_array  # binary, symmetric, no self loops: common neighbours, Adamic–Adar
     inv_log_degree: np.ndarray  # 1 / ln(degree), 0 where degree < 2
-    walk: sp.csr_array  # column-stochastic transition of the weighted symmetric graph
+    weighted: sp.csr_array  # weighted symmetric adjacency, for personalised PageRank
     strength: np.ndarray  # weighted degree (for the PageRank symmetry π_s(t)·d_s = π_t(s)·d_t)
     text: sp.csr_array  # n × terms, L2-normalised TF-IDF rows (organisations and enterprises)
     terms: list[str]
     profile: sp.csr_array  # n × n, row-normalised field profile (own fields, patents, projects)
     track: sp.csr_array  # n × n, ln(1 + count) of an organisation's work and partners per field
     people: sp.csr_array  # n × n, node → talents linked to it
-    chain: sp.csr_array  # n × n, enterprise → chain partners (suppliers/customers 1, peers 0.5)
+    supplies: sp.csr_array  # n × n, binary symmetric SUPPLIES between enterprises
+    segment: sp.csr_array  # n × n, enterprise → its chain segments (peers share one)
+    segment_members: sp.csr_array  # its transpose: segment → member enterprises
     collab: sp.csr_array  # n × n, binary symmetric COLLABORATES_WITH
     collab_degree: np.ndarray  # number of distinct collaboration partners
 
@@ -93,8 +95,6 @@ def pair_features(G: nx.MultiDiGraph, A: GraphArrays) -> PairFeatures:
 
     weighted = A.adjacency(symmetric=True)
     strength = np.asarray(weighted.sum(axis=0)).ravel()
-    inv_strength = np.divide(1.0, strength, out=np.zeros(n), where=strength > 0)
-    walk = sp.csr_array(weighted @ sp.diags_array(inv_strength))
 
     fields = _rel(A, ("WORKS_IN", "IN_FIELD"), symmetric=False, weighted=True)
     work = _binary(_rel(A, WORK_RELS, symmetric=False))
@@ -108,12 +108,8 @@ def pair_features(G: nx.MultiDiGraph, A: GraphArrays) -> PairFeatures:
 
     people = _binary(_rel(A, PEOPLE_RELS, symmetric=True))
     supplies = _binary(_rel(A, ("SUPPLIES",), symmetric=True))
-    segment = _rel(A, ("IN_SEGMENT",), symmetric=False)
-    segment = sp.csr_array(segment.multiply(is_ent[:, None]))
-    peers = _binary(segment @ segment.T)
-    chain = sp.csr_array(supplies + SEGMENT_PEER_WEIGHT * (peers - supplies.multiply(peers)))
-    chain.setdiag(0)
-    chain.eliminate_zeros()
+    in_segment = A.rel_type == REL_TYPE_CODES["IN_SEGMENT"]
+    segment = _binary(_rel(A, None, symmetric=False, mask=in_segment & is_ent[A.src]))
 
     text, terms = _tfidf(G, A, work, fields, np.flatnonzero(is_org | is_ent))
     return PairFeatures(
@@ -122,14 +118,16 @@ def pair_features(G: nx.MultiDiGraph, A: GraphArrays) -> PairFeatures:
         ents=ents,
         adjacency=adjacency,
         inv_log_degree=inv_log,
-        walk=walk,
+        weighted=weighted,
         strength=strength,
         text=text,
         terms=terms,
         profile=profile,
         track=track,
         people=people,
-        chain=chain,
+        supplies=supplies,
+        segment=segment,
+        segment_members=sp.csr_array(segment.T),
         collab=collab,
         collab_degree=np.asarray(collab.sum(axis=1)).ravel(),
     )

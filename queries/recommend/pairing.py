@@ -271,7 +271,10 @@ def _evidence(G: nx.MultiDiGraph, F: PairFeatures, e: int, o: int) -> Evidence:
     fields = [t[2:] for t in ranked if t.startswith("F:")][:5]
     ipc = [t[4:] for t in ranked if t.startswith("IPC:")][:5]
     people = sorted(set(F.people[[e]].indices) & set(F.people[[o]].indices))
-    partners = [c for c in F.chain[[e]].indices if F.collab[[c]][:, [o]].sum() > 0]
+    works_with_o = set(F.collab[[o]].indices.tolist())
+    peers = F.segment_members[F.segment[[e]].indices].indices
+    nearby = dict.fromkeys([*F.supplies[[e]].indices.tolist(), *sorted(set(peers.tolist()) - {e})])
+    partners = [c for c in nearby if c in works_with_o]
     try:
         paths = collaboration_paths(G, ids[e], ids[o], k=2, max_hops=4).paths
     except NoPath:
@@ -280,7 +283,7 @@ def _evidence(G: nx.MultiDiGraph, F: PairFeatures, e: int, o: int) -> Evidence:
         shared_fields=fields,
         shared_ipc=ipc,
         people=[_ref(G, ids[p]) for p in people[:5]],
-        chain_partners=[_ref(G, ids[int(c)]) for c in sorted(partners)[:5]],
+        chain_partners=[_ref(G, ids[int(c)]) for c in partners[:5]],
         paths=paths,
     )
 

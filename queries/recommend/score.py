@@ -20,7 +20,7 @@ from collections.abc import Mapping
 import numpy as np
 import scipy.sparse as sp
 
-from queries.recommend.features import PairFeatures
+from queries.recommend.features import SEGMENT_PEER_WEIGHT, PairFeatures
 
 COMPONENTS = (
     "field_fit",
@@ -31,8 +31,9 @@ COMPONENTS = (
     "track_record",
     "popularity",
 )
-# Picked on the planted graph's earlier split (until 2021 → 2022), never on the reported years:
-# see bench/RESULTS.md and queries/evaluation.py.
+# Hand-set priors, not fitted: every signal on, people and chain evidence counting most.
+# ``ikg evaluate recommendations --tune`` also reports weights fitted on an earlier split than
+# the one it reports (see queries/evaluation.py and bench/RESULTS.md).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "field_fit": 1.0,
     "adamic_adar": 0.5,
@@ -46,7 +47,8 @@ RESTART = 0.15
 
 
 def personalised_pagerank(
-    walk: sp.csr_array,
+    weighted: sp.csr_array,
+    strength: np.ndarray,
     seeds: np.ndarray,
     *,
     restart: float = RESTART,
@@ -54,17 +56,27 @@ def personalised_pagerank(
     eps: float = 1e-7,
     max_iter: int = 100,
 ) -> sp.csr_array:
-    """Personalised PageRank from each seed (one column each) by sparse power iteration.
+    """Personalised PageRank from each seed (one column each) by sparse power iteration on the
+    weighted symmetric adjacency ``weighted`` (weighted degrees ``strength``).
 
-    ``walk`` is column-stochastic. Entries below ``eps`` are dropped each round, which keeps the
-    iterate local (a vectorised form of the push method) on million-node graphs; iteration stops
-    when no column's L1 change exceeds ``tol``.
+    Entries below ``eps`` are dropped each round, which keeps the iterate local (a vectorised form
+    of the push method); each step touches only the rows of ``weighted`` where the iterate lives
+    (W is symmetric, so W·y = W[rows]ᵀ·y[rows]). Stops when no column's L1 change exceeds ``tol``.
+
+    >>> w = sp.csr_array(np.array([[0.0, 1.0], [1.0, 0.0]]))
+    >>> x = personalised_pagerank(w, np.ones(2), np.array([0]), restart=0.5, tol=1e-12, eps=0)
+    >>> np.round(x.toarray().ravel(), 4).tolist()  # 0.5 + 0.5·(mass at 1), mass at 1 = 0.5·(mass at 0)
+    [0.6667, 0.3333]
     """
-    n, m = walk.shape[0], len(seeds)
+    n, m = weighted.shape[0], len(seeds)
+    inv = np.divide(1.0, strength, out=np.zeros(n), where=strength > 0)
     start = sp.csr_array((np.full(m, restart), (seeds, np.arange(m))), shape=(n, m))
     x = start
     for _ in range(max_iter):
-        nxt = sp.csr_array((1.0 - restart) * (walk @ x) + start)
+        rows = np.flatnonzero(np.diff(x.indptr))
+        y = sp.csr_array(sp.diags_array(inv[rows]) @ x[rows])
+        spread = sp.csr_array(weighted[rows].T @ y)
+        nxt = sp.csr_array((1.0 - restart) * spread + start)
         nxt.data[nxt.data < eps] = 0.0
         nxt.eliminate_zeros()
         change = np.asarray(abs(nxt - x).sum(axis=0)).ravel()
@@ -87,7 +99,7 @@ def raw_block(
         "common_neighbours": (adj_e @ adj_o.T).toarray(),
         "ppr": _ppr_block(F, ents, orgs),
         "shared_people": (F.people[ents] @ F.people[orgs].T).toarray(),
-        "chain_partners": (F.chain[ents] @ F.collab[orgs].T).toarray(),
+        "chain_partners": _chain_block(F, ents, orgs),
         "track_record": (F.profile[ents] @ F.track[orgs].T).toarray(),
         "popularity": np.broadcast_to(F.collab_degree[orgs], (len(ents), len(orgs))).astype(float),
     }
@@ -98,7 +110,7 @@ def raw_block(
 def transform(F: PairFeatures, raw: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Each component mapped to [0, 1] (see the module docstring)."""
     ppr = raw["ppr"]
-    top = ppr.max(axis=1, keepdims=True)
+    top = ppr.max(axis=1, keepdims=True, initial=0.0)
     most = np.log1p(F.collab_degree[F.orgs].max(initial=0.0))
     return {
         "field_fit": raw["field_fit"],
@@ -123,12 +135,27 @@ def _ppr_block(F: PairFeatures, ents: np.ndarray, orgs: np.ndarray) -> np.ndarra
     """π_e(o) for every pair, seeding from the smaller side: on an undirected graph
     π_s(t)·d_s = π_t(s)·d_t, so one side's walks give the other's."""
     if len(ents) <= len(orgs):
-        x = personalised_pagerank(F.walk, ents)
+        x = personalised_pagerank(F.weighted, F.strength, ents)
         return np.asarray(x[orgs].toarray()).T
-    x = personalised_pagerank(F.walk, orgs)
+    x = personalised_pagerank(F.weighted, F.strength, orgs)
     from_orgs = np.asarray(x[ents].toarray())  # π_o(e), ents × orgs
     d_e, d_o = F.strength[ents][:, None], F.strength[orgs][None, :]
     return np.divide(from_orgs * d_o, d_e, out=np.zeros_like(from_orgs), where=d_e > 0)
+
+
+def _chain_block(F: PairFeatures, ents: np.ndarray, orgs: np.ndarray) -> np.ndarray:
+    """Suppliers and customers (1 each) and segment peers (0.5 each; the enterprise itself excluded)
+    of each enterprise that already collaborate with each organisation (a supplier in the same
+    segment counts 1.5). Peers go through the
+    segments, never an enterprise × enterprise peer matrix (a 500-firm segment would be 250k
+    entries)."""
+    collab_o = sp.csr_array(F.collab[orgs].T)  # n × orgs
+    by_supply = F.supplies[ents] @ collab_o
+    per_segment = F.segment_members @ collab_o  # segment → organisations its members work with
+    own_segments = np.asarray(F.segment[ents].sum(axis=1)).reshape(-1, 1)
+    own = (F.collab[ents] @ _one_hot(F.collab.shape[0], orgs)).toarray()
+    by_peers = (F.segment[ents] @ per_segment).toarray() - own_segments * own
+    return np.asarray(by_supply.toarray() + SEGMENT_PEER_WEIGHT * by_peers)
 
 
 def _one_hot(n: int, cols: np.ndarray) -> sp.csr_array:
