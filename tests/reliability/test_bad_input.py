@@ -277,3 +277,46 @@ def test_cyclic_upstream_of_is_reported_by_chain_view(store: GraphStore, tmp_pat
     assert view.cycles == [ids]  # type: ignore[attr-defined]
     assert [s.id for s in view.segments] == ids  # type: ignore[attr-defined]
     assert "循环" in view.explanation_zh  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "data", "where"),
+    [
+        ("ttl", b"@prefix ex: <http://x/> .\nex:a ex:b ", "line 2"),  # truncated
+        ("ttl", b"<not an iri> <p> <o> .", "line 1"),
+        ("ttl", b"\x00\x01\x02", "line 1"),
+        ("nt", b'<http://a> <http://b> "unterminated .\n', "line 1"),
+        ("rdf", b"<rdf:RDF><unclosed>", "prefix"),
+        ("jsonld", b'{"@context": 5, ', "line 1"),
+    ],
+)
+def test_invalid_rdf_is_a_clear_error_and_changes_nothing(
+    tiny: GraphStore, fmt: str, data: bytes, where: str
+) -> None:
+    from kg.rdf.reader import read_rdf
+
+    before = (tiny.version, tiny.stats())
+    with pytest.raises(InvalidInput, match=f"cannot parse the {fmt} file.*{where}"):
+        read_rdf(tiny, data, fmt)
+    assert (tiny.version, tiny.stats()) == before
+
+
+def test_rdf_relations_to_unknown_entities_are_rejected_with_reasons(tiny: GraphStore) -> None:
+    """Valid N-Triples: 丁 (a new firm) supplies 甲公司 (in the store) and 戊 (in neither the
+    file nor the store). The edge to 戊 is rejected naming it; 丁 and its edge to 甲 load."""
+    from kg.rdf.reader import read_rdf
+
+    base, onto = "https://w3id.org/innovation-kg/id/", "https://w3id.org/innovation-kg/ontology#"
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    triples = (
+        f"<{base}enterprise:丁> {rdf_type} <{onto}Enterprise> .\n"
+        f'<{base}enterprise:丁> <{onto}id> "enterprise:丁" .\n'
+        f'<{base}enterprise:丁> <{onto}name> "丁精密有限公司" .\n'
+        f"<{base}enterprise:丁> <{onto}supplies> <{base}enterprise:甲公司> .\n"
+        f"<{base}enterprise:丁> <{onto}supplies> <{base}enterprise:戊> .\n"
+    )
+    before = tiny.stats().edges["SUPPLIES"]
+    report = read_rdf(tiny, triples.encode(), "nt")
+    assert report.rejected == 1 and "enterprise:戊" in report.reasons[0]
+    assert tiny.get_node("enterprise:丁").name == "丁精密有限公司"
+    assert tiny.stats().edges["SUPPLIES"] == before + 1
