@@ -10,6 +10,7 @@ from ingest.mapper import PROPERTY_NAMES, NodeDraft, RowMapper, RowRejected
 from ingest.mapping import Mapping
 from ingest.report import Merge, ReviewCandidate, ReviewItem
 from ingest.resolve import Resolution, Resolver
+from kg.errors import InvalidInput
 from kg.model import Edge, Node, Provenance
 from kg.schema import RELATIONS
 
@@ -86,7 +87,12 @@ class RowLoader:
         self, draft: NodeDraft, row: int, prov: tuple[Provenance, ...], out: Loaded
     ) -> tuple[str, str]:
         rule = draft.rule
-        res = self.resolver.resolve(rule.types, draft.name, key=draft.key, create=rule.create)
+        try:
+            res = self.resolver.resolve(rule.types, draft.name, key=draft.key, create=rule.create)
+        except InvalidInput as exc:  # e.g. a name that normalises to nothing (“有限公司”)
+            source = rule.key if draft.key else (rule.each or rule.name)
+            column = source.column if source is not None else None
+            raise RowRejected(column or draft.ref, exc.message) from None
         note_resolution(out, row, draft.name, res)
         if res.id is None:
             column = (rule.each or rule.name).column if (rule.each or rule.name) else draft.ref  # type: ignore[union-attr]

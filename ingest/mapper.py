@@ -31,6 +31,18 @@ _PY_TYPES: dict[str, Any] = {
 PROPERTY_NAMES: dict[str, frozenset[str]] = {
     name: frozenset(p.name for p in spec.properties) for name, spec in NODE_TYPES.items()
 }
+MAX_NAME = 500
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name an entity (punctuation or spaces only, a line break, too long)."""
+    if not any(ch.isalnum() for ch in name):
+        return f"名称只有标点或空白 name has no letter or digit: {name!r:.40}"
+    if "\n" in name or "\r" in name:
+        return f"名称含换行 name has a line break (an unclosed quote in the file?): {name!r:.60}"
+    if len(name) > MAX_NAME:
+        return f"名称过长 name longer than {MAX_NAME} characters ({len(name)})"
+    return None
 
 
 class RowRejected(Exception):
@@ -200,6 +212,9 @@ class RowMapper:
             if rule.optional:
                 return []
             raise RowRejected(where, "名称为空 name is empty")
+        for name in names:
+            if problem := name_problem(name):
+                raise RowRejected(where, problem)
         props, columns = self._props(rule, record)
         aliases: tuple[str, ...] = ()
         if rule.aliases is not None:

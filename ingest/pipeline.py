@@ -202,6 +202,8 @@ def _run(
         batch.flush()
         resolver.batch_written()
     report.rows_accepted = report.rows_read - report.rows_rejected
+    if report.rows_read == 0:
+        report.warnings.append("没有数据行 no data rows: the file is empty or has only a header")
     report.version_after = store.version
     report.seconds = round(time.perf_counter() - started, 3)
     return report

@@ -6,16 +6,21 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator, Sequence
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from charset_normalizer import from_bytes
 
-from ingest.readers import Record
+from ingest.readers import CellError, Record
 from ingest.values import is_blank
 from kg.errors import InvalidInput
 
+_FOREIGN = re.compile("[\udc80-\udcff]")
 _SAMPLE = 64 * 1024
+# Python's csv stops at 128 KiB a cell; a long cell is the mapper's to judge (a name over
+# MAX_NAME is rejected with its row), not a reason to abandon the rest of the file.
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
 # GB2312 and GBK are subsets of GB18030: decoding with the superset never loses a character.
 _WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "hz": "gb18030"}
 _CHINESE = ("gb18030", "big5", "big5hkscs", "cp950")
@@ -34,6 +39,8 @@ def detect_encoding(sample: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(sample):
+        return "utf-8"  # a UTF-8 file with a few rows pasted in from a GBK one: those get rejected
     best = from_bytes(sample).best()
     guess = _WIDEN.get(codecs.lookup(best.encoding).name, best.encoding) if best else None
     if guess in _CHINESE:
@@ -48,6 +55,19 @@ def detect_encoding(sample: bytes) -> str:
     if guess is None:
         raise InvalidInput("cannot detect the text encoding; set `encoding:` in the mapping")
     return guess
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    """More lines of valid non-ASCII UTF-8 than lines that are not UTF-8 at all."""
+    good = bad = 0
+    for line in sample.split(b"\n")[:-1]:  # the last line may be cut mid-character
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad += 1
+            continue
+        good += not line.isascii()
+    return good > bad
 
 
 class _Prefixed(io.RawIOBase):
@@ -80,7 +100,9 @@ def text_stream(stream: BinaryIO, encoding: str = "auto") -> io.TextIOWrapper:
         buffered: BinaryIO = io.BufferedReader(raw)
     else:
         buffered = stream
-    return io.TextIOWrapper(buffered, encoding=encoding, errors="strict", newline="")
+    # Undecodable bytes become lone surrogates, so one bad row is rejected (see ``_checked``)
+    # instead of stopping the whole file.
+    return io.TextIOWrapper(buffered, encoding=encoding, errors="surrogateescape", newline="")
 
 
 def read_delimited(
@@ -115,7 +137,7 @@ def read_delimited(
             row_no += 1
             if all(is_blank(c) for c in cells):
                 continue
-            yield row_no, dict(zip(names, cells, strict=False))
+            yield row_no, _checked(names, cells, text.encoding)
     except UnicodeDecodeError as exc:
         raise InvalidInput(
             f"row {row_no + 1}: bytes that are not {text.encoding}: {exc.reason}; "
@@ -123,3 +145,27 @@ def read_delimited(
         ) from exc
     except csv.Error as exc:
         raise InvalidInput(f"row {row_no + 1}: malformed CSV: {exc}") from exc
+
+
+def _checked(names: Sequence[str], cells: Sequence[str], encoding: str) -> dict[str, Any]:
+    """The row as ``{header: cell}``, with cells holding NULs or bytes foreign to ``encoding``
+    (mixed encodings in one file) turned into :class:`CellError` so the row is rejected by name."""
+    joined = "".join(cells)
+    try:
+        joined.encode("utf-8")
+        clean = "\x00" not in joined
+    except UnicodeEncodeError:  # a lone surrogate: undecodable bytes
+        clean = False
+    if clean:
+        return dict(zip(names, cells, strict=False))
+    row: dict[str, Any] = {}
+    for name, cell in zip(names, cells, strict=False):
+        if "\x00" in cell:
+            row[name] = CellError("单元格含空字符 NUL in the cell (binary or UTF-16 data?)")
+        elif _FOREIGN.search(cell):
+            row[name] = CellError(
+                f"含非 {encoding} 字节 bytes that are not {encoding} (mixed encodings in one file?)"
+            )
+        else:
+            row[name] = cell
+    return row

@@ -5,6 +5,7 @@ with a clear reason instead of loading a formula's text or a stale cached value.
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -33,7 +34,7 @@ def read_xlsx(stream: BinaryIO, *, sheet: str | None = None) -> Iterator[Record]
         stream = io.BytesIO(stream.read())  # an XLSX is a zip: it needs random access
     try:
         book = load_workbook(stream, read_only=True, data_only=False)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise InvalidInput(f"not a readable XLSX workbook: {exc}") from exc
     try:
         if sheet is not None:
