@@ -41,7 +41,9 @@ SHARES = {  # node type → share of N (Field, Region, Chain, ChainSegment fixed
 FIXED = {"Field": 500, "Region": 100, "ChainSegment": 200}
 
 
-def generate(n: int, seed: int = 1) -> tuple[dict[str, np.ndarray], list[tuple[str, np.ndarray, np.ndarray]]]:
+def generate(
+    n: int, seed: int = 1
+) -> tuple[dict[str, np.ndarray], list[tuple[str, np.ndarray, np.ndarray]]]:
     """Node index ranges by type and typed edge arrays (source, target indices)."""
     rng = np.random.default_rng(seed)
     counts = {t: max(10, int(n * s)) for t, s in SHARES.items()} | FIXED
@@ -83,9 +85,7 @@ def generate(n: int, seed: int = 1) -> tuple[dict[str, np.ndarray], list[tuple[s
     return ranges, edges
 
 
-def build(
-    n: int, seed: int = 1
-) -> tuple[nx.MultiDiGraph, GraphArrays, dict[str, np.ndarray]]:
+def build(n: int, seed: int = 1) -> tuple[nx.MultiDiGraph, GraphArrays, dict[str, np.ndarray]]:
     """Both projections of the generated graph."""
     rng = np.random.default_rng(seed + 1)
     ranges, edges = generate(n, seed)
@@ -150,7 +150,9 @@ def main() -> None:
     args = ap.parse_args()
     t_build, (G, A, ranges) = timed(lambda: build(args.nodes, args.seed))
     gc.collect()
-    print(f"graph: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges, built in {t_build:.1f} s")
+    print(
+        f"graph: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges, built in {t_build:.1f} s"
+    )
     t_ties, H = timed(lambda: tie_graph(G))
     print(f"tie graph: {H.number_of_edges():,} pairs in {t_ties:.1f} s (once per projection)")
     t_feat, _ = timed(lambda: features_for(G, A))
