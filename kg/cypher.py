@@ -162,9 +162,14 @@ _SEARCH_FILTER = (
     "OR toLower(n.id) CONTAINS $needle) "
     "AND ($types IS NULL OR any(l IN labels(n) WHERE l IN $types))"
 )
+# The order SQLite's ikg_match_rank gives: an exact name or alias, then a prefix, then a
+# substring; within each the shortest such label.
 _SEARCH_ORDER = (
-    f"RETURN {_NODE_OUT} ORDER BY n.name = $text DESC, toLower(n.name) STARTS WITH $needle DESC, "
-    "size(n.name), n.id SKIP $offset LIMIT $limit"
+    "WITH n, reduce(m = 300000, r IN [l IN [n.name] + coalesce(n.aliases, []) "
+    "WHERE toLower(l) CONTAINS $needle | (CASE WHEN toLower(l) = $needle THEN 0 "
+    "WHEN toLower(l) STARTS WITH $needle THEN 1 ELSE 2 END) * 100000 + size(l)] | "
+    "CASE WHEN r < m THEN r ELSE m END) AS rank "
+    f"RETURN {_NODE_OUT} ORDER BY rank, n.id SKIP $offset LIMIT $limit"
 )
 # Full-text candidates (cjk bigrams, a phrase query), then the exact substring test SQLite makes.
 SEARCH_FULLTEXT = _s(

@@ -441,7 +441,6 @@ class Neo4jStore:
         if len(q) > _MAX_SEARCH:
             raise InvalidInput(f"search text longer than {_MAX_SEARCH} characters")
         params: dict[str, Any] = {
-            "text": q,
             "needle": q.lower(),
             "types": list(types) if types else None,
             "offset": offset,

@@ -80,6 +80,21 @@ def _prov_load(text: str) -> tuple[Provenance, ...]:
     return tuple(Provenance(s, h, r, t) for s, h, r, t in orjson.loads(text))
 
 
+def _match_rank(query: str, name: str, aliases: str) -> int:
+    """Search order: an exact name or alias first, then a name or alias that starts with the
+    query, then one that contains it; within each, the shortest such name or alias ("万丰" finds
+    the company known as 万丰奥威 before 万丰奥威轮毂研发中心). Case-insensitive for Latin text."""
+    q = query.casefold()
+    best = 3 * 100_000
+    for label in (name, *aliases.split(_ALIAS_SEP)):
+        text = label.casefold()
+        if not text or q not in text:
+            continue
+        kind = 0 if text == q else 1 if text.startswith(q) else 2
+        best = min(best, kind * 100_000 + min(len(text), 99_999))
+    return best
+
+
 def _row_node(row: Sequence[Any]) -> Node:
     node_id, type_, name, aliases, props, prov = row[:6]
     return Node(
@@ -133,6 +148,7 @@ class SQLiteStore:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=OFF")
             conn.execute("PRAGMA cache_size=-65536")
+            conn.create_function("ikg_match_rank", 3, _match_rank, deterministic=True)
             self._local.conn = conn
         return conn
 
@@ -394,12 +410,9 @@ class SQLiteStore:
             raise InvalidInput(f"search text longer than {_MAX_SEARCH} characters")
         type_list = list(types or [])
         type_sql = f" AND n.type IN ({','.join('?' * len(type_list))})" if type_list else ""
-        order = (
-            " ORDER BY (n.name = ?) DESC, (n.name LIKE ? ESCAPE '\\') DESC, length(n.name), n.id"
-            " LIMIT ? OFFSET ?"
-        )
+        order = " ORDER BY ikg_match_rank(?, n.name, n.aliases), n.id LIMIT ? OFFSET ?"
         like = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        tail = [q, like + "%", limit, offset]
+        tail = [q, limit, offset]
         cols = "n.id, n.type, n.name, n.aliases, n.props, n.provenance"
         if len(q) >= 3 and not q.isascii():
             # Trigram FTS: any substring of three or more characters, via the index.

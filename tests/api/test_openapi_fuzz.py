@@ -22,11 +22,11 @@ from schemathesis.checks import (
 )
 
 from api.app import create_app
-from ingest.demo import load_demo
 from kg.projection import clear_cache
 from kg.settings import Settings
 from kg.stores.sqlite import SQLiteStore
 from queries.registry import clear_cache as clear_query_cache
+from tests.sample_county import load_sample_county as load_demo
 
 KEY = "fuzz-key-0123456789abcdef"
 TRACE_MARKERS = ("Traceback (most recent call last)", 'File "/', "site-packages")

@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from ingest.demo import load_demo
 from kg.settings import Settings
 from kg.stores.base import GraphStore
+from tests.sample_county import load_sample_county as load_demo
 
 WANFENG = "enterprise:91330600609661208X"
 ZJU = "university:浙江大学"

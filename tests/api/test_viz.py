@@ -17,13 +17,13 @@ from api.cli import app as cli
 from api.viz import build, chain_visual, path_visual
 from api.viz.render import SERVER_LAYOUT_ABOVE
 from api.viz.scenes import chain_scene, ego_scene
-from ingest.demo import load_demo
 from kg.errors import EntityNotFound
 from kg.model import Edge, Node
 from kg.projection import project
 from kg.stores.base import GraphStore
 from queries.chains import ChainView
 from queries.registry import QueryContext, run_query
+from tests.sample_county import load_sample_county as load_demo
 
 WANFENG = "enterprise:91330600609661208X"
 SEG = "segment:汽车零部件/"

@@ -9,7 +9,6 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
-from ingest.demo import load_demo
 from kg import vocab as v
 from kg.ontology import ontology_graph, ontology_turtle
 from kg.rdf import write_rdf
@@ -18,6 +17,7 @@ from kg.shapes import shapes_turtle, validate, validate_bytes
 from kg.stores.base import GraphStore
 from kg.stores.sqlite import SQLiteStore
 from tests.kg.rich import ENT, PAT, load_rich
+from tests.sample_county import load_sample_county as load_demo
 
 KG = Path(__file__).resolve().parents[2] / "kg"
 IKG = rdflib.Namespace(v.IKG)

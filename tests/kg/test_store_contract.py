@@ -176,6 +176,29 @@ def test_search_by_code_in_id(store: GraphStore) -> None:
     assert [n.id for n in store.search("MA2BXXXX")] == ["enterprise:91330624MA2BXXXX1"]
 
 
+def test_search_ranks_the_closest_name_or_alias_first(store: GraphStore) -> None:
+    """Typing 万丰 means the company everyone calls 万丰奥威, not a lab named after it."""
+    store.upsert_nodes(
+        [
+            Node("platform:万丰奥威轮毂研发中心", "Platform", "万丰奥威轮毂研发中心"),
+            Node(
+                "enterprise:913306006096612",
+                "Enterprise",
+                "浙江万丰奥威汽轮股份有限公司",
+                aliases=("万丰奥威",),
+            ),
+            Node("enterprise:新昌万丰精密", "Enterprise", "新昌县万丰精密机械有限公司"),
+        ]
+    )
+    for query in ("万丰", "万丰奥威"):
+        got = [n.name for n in store.search(query)]
+        assert got[0] == "浙江万丰奥威汽轮股份有限公司", (query, got)
+    assert [n.name for n in store.search("万丰")][1:] == [
+        "万丰奥威轮毂研发中心",
+        "新昌县万丰精密机械有限公司",
+    ]
+
+
 def test_two_handles_on_one_store_see_each_others_deletes(tmp_path: Path) -> None:
     """A second process (here: a second handle) deleting a node must not leave the first one
     believing it still exists."""

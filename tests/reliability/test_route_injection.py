@@ -13,10 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from ingest.demo import load_demo
 from kg.settings import Settings
 from kg.stores.sqlite import SQLiteStore
 from tests.reliability.strings import INJECTIONS
+from tests.sample_county import load_sample_county as load_demo
 
 KEY = "route-injection-key"
 
