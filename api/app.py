@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
+from api.caching import ResponseCache
 from api.pages import is_page, page_error
 from api.routes import entities, health
 from api.security import AuditLog, require_read_access, secure_settings
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.store = store
     app.state.key_check = key_check
     app.state.audit_log = AuditLog(settings.audit_log)
+    app.state.response_cache = ResponseCache(settings.response_cache_mb * MB)
     app.add_middleware(BodyLimit, limit=lambda: settings.max_upload_mb * MB)
 
     @app.exception_handler(KGError)
