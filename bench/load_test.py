@@ -320,7 +320,8 @@ def _markdown(
         "| kind | requests | errors | p50 ms | p99 ms | req/s |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    for name, r in sorted(rows.items(), key=lambda kv: kv[0] == "Aggregated"):
+    order = [*WEIGHTS, "Aggregated"]
+    for name, r in sorted(rows.items(), key=lambda kv: order.index(kv[0])):
         label = "**all**" if name == "Aggregated" else name
         lines.append(
             f"| {label} | {r['requests']:.0f} | {r['failures']:.0f} | {r['p50']:.0f} | "
