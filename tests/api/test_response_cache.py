@@ -117,3 +117,26 @@ def test_a_zero_budget_turns_the_cache_off(tiny: GraphStore, tmp_path: Path) -> 
 def test_an_integer_beyond_64_bits_is_still_a_key(client: TestClient) -> None:
     page = client.get("/communities", params={"limit": 1, "offset": 2**64})
     assert page.status_code == 200 and page.json()["communities"] == []
+
+
+def test_the_same_url_again_is_answered_before_routing(client: TestClient) -> None:
+    cache = _cache(client)
+    url = "/paths?source=talent:张三&target=enterprise:乙公司&k=2"
+    first = client.get(url)
+    seen = (cache.hits, cache.misses)
+    again = [client.get(url) for _ in range(3)]
+    assert (cache.hits, cache.misses) == seen  # the routes never saw these
+    assert all(r.status_code == 200 and r.content == first.content for r in again)
+    assert again[0].headers["x-kg-store-version"] == first.headers["x-kg-store-version"]
+    assert again[0].headers["content-type"] == "application/json"
+
+
+def test_keyed_reads_never_skip_the_key_check(tiny: GraphStore, tmp_path: Path) -> None:
+    settings = Settings(
+        store=tiny.url, api_key=KEY, read_requires_key=True, audit_log=tmp_path / "a.jsonl"
+    )
+    with TestClient(create_app(settings, store=tiny)) as c:
+        for _ in range(2):
+            assert c.get("/entities?q=公司", headers={"X-API-Key": KEY}).status_code == 200
+        assert c.get("/entities?q=公司").status_code == 401
+        assert c.get("/entities?q=公司", headers={"X-API-Key": "wrong"}).status_code == 401
