@@ -333,7 +333,7 @@ def _suppliers_and_partners(
     """Enterprises that supply ``x`` and organisations it cooperates with: from a matrix derived
     once per array projection when given, else one pass over its edges (a leader has thousands)."""
     if arrays is not None:
-        m = _embedding_matrix(arrays)
+        m = embedding_matrix(arrays)
         i = arrays.index[x]
         return {arrays.ids[j] for j in m.indices[m.indptr[i] : m.indptr[i + 1]]}
     nodes = G._node
@@ -345,7 +345,7 @@ def _suppliers_and_partners(
     return found | {v for v, _ in ties(G, x, ("COLLABORATES_WITH",), "out")}
 
 
-def _embedding_matrix(arrays: GraphArrays) -> sp.csr_array:
+def embedding_matrix(arrays: GraphArrays) -> sp.csr_array:
     """Row x: its suppliers (enterprises that ``SUPPLIES`` it) and cooperation partners."""
 
     def build() -> sp.csr_array:
@@ -362,7 +362,7 @@ def _embedding_matrix(arrays: GraphArrays) -> sp.csr_array:
         m.sum_duplicates()
         return m
 
-    return derived(arrays, "chain_embedding_matrix", build)
+    return derived(arrays, "chainembedding_matrix", build)
 
 
 def candidates(sg: ChainSubgraph, G: nx.MultiDiGraph, k: int) -> list[str]:
