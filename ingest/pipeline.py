@@ -29,7 +29,7 @@ from ingest.readers import format_of, read_records
 from ingest.report import MAX_LISTED, IngestReport, Reject, RejectsWriter
 from ingest.resolve import Resolver
 from kg.errors import InvalidInput
-from kg.model import Provenance
+from kg.model import Node, Provenance
 from kg.settings import get_settings
 from kg.stores.base import GraphStore
 
@@ -90,6 +90,43 @@ def _loader(mapping: Mapping, resolver: Resolver) -> Loader:
     return RowLoader(mapping, resolver)
 
 
+class _Repeats:
+    """The nodes this run has written, by id: the content (type, name, aliases, properties) and row
+    of the last one. A later row of the same file naming a node with the same content changes
+    nothing (provenance keeps a file's first row), so it need not reach the store: the
+    enterprise on a thousand patent rows is written once. Bounded, so memory stays flat; a node
+    forgotten is merely written again and found unchanged."""
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self.written: dict[str, tuple[tuple[Any, ...], int]] = {}
+
+    def fresh(self, nodes: Iterable[Node]) -> list[Node]:
+        """The nodes that may change something, in order; remembered as written on ``commit``."""
+        written = self.written
+        pending: dict[str, tuple[tuple[Any, ...], int]] = {}
+        out = []
+        for node in nodes:
+            content = (node.type, node.name, node.aliases, node.props)
+            row = node.provenance[0].row or 0 if len(node.provenance) == 1 else -1
+            last = pending.get(node.id) or written.get(node.id)
+            if last is not None and row >= last[1] >= 0 and last[0] == content:
+                continue
+            pending[node.id] = (content, row)
+            out.append(node)
+        self._pending = pending
+        return out
+
+    def commit(self) -> None:
+        self.written.update(self._pending)
+        if len(self.written) > self.limit:
+            for node_id in list(self.written)[: self.limit // 2]:
+                del self.written[node_id]
+
+    def forget(self) -> None:
+        self.written.clear()
+
+
 class _Batch:
     """Rows waiting to be written, kept per row so one bad row can be told from the rest."""
 
@@ -98,6 +135,7 @@ class _Batch:
         self.report = report
         self.rejects = rejects
         self.rows: list[tuple[int, Loaded]] = []
+        self.repeats = _Repeats()
 
     def add(self, row: int, loaded: Loaded) -> None:
         self.rows.append((row, loaded))
@@ -105,13 +143,15 @@ class _Batch:
     def flush(self) -> None:
         if not self.rows:
             return
-        nodes = [n for _, loaded in self.rows for n in loaded.nodes]
+        nodes = self.repeats.fresh(n for _, loaded in self.rows for n in loaded.nodes)
         edges = [e for _, loaded in self.rows for e in loaded.edges]
         try:
             self.report.nodes.add(self.store.upsert_nodes(nodes))
         except InvalidInput:
+            self.repeats.forget()
             self._row_by_row(with_nodes=True)
         else:
+            self.repeats.commit()
             try:
                 self.report.edges.add(self.store.upsert_edges(edges))
             except InvalidInput:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from kg.schema import PropKind
@@ -47,14 +48,20 @@ def _folded(value: Any) -> str:
     return unicodedata.normalize("NFKC", clean_text(value))
 
 
+@cache
+def splitter(separators: str | None = None) -> re.Pattern[str]:
+    """The pattern that splits a multi-valued cell on ``separators`` (default: :data:`SEPARATORS`)."""
+    return _SPLIT if separators is None else re.compile("[" + re.escape(separators) + "]")
+
+
 def split_cell(value: Any, separators: str | None = None) -> list[str]:
     """The non-empty parts of a multi-valued cell, in order, without duplicates."""
     if isinstance(value, list | tuple):
         parts = [clean_text(v) for v in value if not is_blank(v)]
+    elif isinstance(value, str):
+        parts = [p.strip() for p in splitter(separators).split(value)]
     else:
-        text = str(value)
-        pattern = _SPLIT if separators is None else re.compile("[" + re.escape(separators) + "]")
-        parts = [clean_text(p) for p in pattern.split(text)]
+        parts = [clean_text(p) for p in splitter(separators).split(str(value))]
     return list(dict.fromkeys(p for p in parts if p))
 
 
