@@ -265,7 +265,9 @@ class RowMapper:
 
         read: Reader = general
         column, kind = spec.column, spec.parse or (prop.kind if prop else "str")
-        if column is not None and spec.map is None:
+        if spec.template is not None and spec.map is None and not spec.split and kind == "str":
+            read = _template_reader(spec.template, tuple(spec.columns()), general)
+        elif column is not None and spec.map is None:
             if spec.split is not False or kind == "list[str]":
                 pattern = splitter(spec.split if isinstance(spec.split, str) else None)
                 parse = None if kind == "list[str]" else PARSERS[kind]
@@ -359,7 +361,7 @@ def _text_reader(column: str, general: Reader) -> Reader:
     def read(record: dict[str, Any], part: str | None = None) -> Any:
         cell = record.get(column)
         if cell.__class__ is str:
-            text = cell.strip()  # type: ignore[union-attr]
+            text = cell.strip()
             if text:
                 return text
         return general(record, part)
@@ -370,7 +372,7 @@ def _text_reader(column: str, general: Reader) -> Reader:
 def _parsed_reader(column: str, parse: Callable[[Any], Any], general: Reader) -> Reader:
     def read(record: dict[str, Any], part: str | None = None) -> Any:
         cell = record.get(column)
-        if cell.__class__ is str and cell.strip():  # type: ignore[union-attr]
+        if cell.__class__ is str and cell.strip():
             try:
                 return parse(cell)
             except ValueError as exc:
@@ -385,8 +387,12 @@ def _split_reader(
 ) -> Reader:
     def read(record: dict[str, Any], part: str | None = None) -> Any:
         cell = record.get(column)
-        if cell.__class__ is str and cell.strip():  # type: ignore[union-attr]
-            parts = list(dict.fromkeys(p for p in map(str.strip, pattern.split(cell)) if p))  # type: ignore[arg-type]
+        if cell.__class__ is str and cell.strip():
+            pieces = pattern.split(cell)
+            if len(pieces) == 1:
+                parts = [cell.strip()]
+            else:
+                parts = list(dict.fromkeys(filter(None, map(str.strip, pieces))))
             if parse is None:
                 return parts
             try:
@@ -394,5 +400,25 @@ def _split_reader(
             except ValueError as exc:
                 raise RowRejected(column, str(exc)) from None
         return general(record, part)
+
+    return read
+
+
+def _template_reader(template: str, columns: tuple[str, ...], general: Reader) -> Reader:
+    """A template such as ``{value}-{申请人}`` where every column holds text: its first part."""
+    pattern = splitter()
+
+    def read(record: dict[str, Any], part: str | None = None) -> Any:
+        values = {"value": part or ""}
+        for col in columns:
+            cell = record.get(col)
+            if cell.__class__ is not str:
+                return general(record, part)
+            first = next((p for p in map(str.strip, pattern.split(cell)) if p), None)
+            if first is None:
+                return general(record, part)
+            values[col] = first
+        text = template.format_map(values).strip()
+        return text if text else general(record, part)
 
     return read

@@ -38,6 +38,8 @@ def is_blank(value: Any) -> bool:
 
 def clean_text(value: Any) -> str:
     """A cell as display text, trimmed; full-width brackets in names stay as written."""
+    if value.__class__ is str:
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
@@ -45,7 +47,8 @@ def clean_text(value: Any) -> str:
 
 def _folded(value: Any) -> str:
     """A cell for parsing: NFKC (full-width digits and signs → ASCII), trimmed."""
-    return unicodedata.normalize("NFKC", clean_text(value))
+    text = clean_text(value)
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
 @cache
