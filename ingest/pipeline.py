@@ -17,6 +17,7 @@ import hashlib
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -94,12 +95,13 @@ class _Repeats:
     """The nodes this run has written, by id: the content (type, name, aliases, properties) and row
     of the last one. A later row of the same file naming a node with the same content changes
     nothing (provenance keeps a file's first row), so it need not reach the store: the
-    enterprise on a thousand patent rows is written once. Bounded, so memory stays flat; a node
-    forgotten is merely written again and found unchanged."""
+    enterprise on a thousand patent rows is written once. Least recently named first out beyond
+    ``limit``, so memory stays flat; a node forgotten is merely written again, found unchanged."""
 
-    def __init__(self, limit: int = 200_000) -> None:
+    def __init__(self, limit: int = 50_000) -> None:
         self.limit = limit
         self.written: dict[str, tuple[tuple[Any, ...], int]] = {}
+        self._pending: dict[str, tuple[tuple[Any, ...], int]] = {}
 
     def fresh(self, nodes: Iterable[Node]) -> list[Node]:
         """The nodes that may change something, in order; remembered as written on ``commit``."""
@@ -111,6 +113,8 @@ class _Repeats:
             row = node.provenance[0].row or 0 if len(node.provenance) == 1 else -1
             last = pending.get(node.id) or written.get(node.id)
             if last is not None and row >= last[1] >= 0 and last[0] == content:
+                if node.id in written:  # named again: keep it among the recent
+                    written[node.id] = written.pop(node.id)
                 continue
             pending[node.id] = (content, row)
             out.append(node)
@@ -118,10 +122,12 @@ class _Repeats:
         return out
 
     def commit(self) -> None:
-        self.written.update(self._pending)
-        if len(self.written) > self.limit:
-            for node_id in list(self.written)[: self.limit // 2]:
-                del self.written[node_id]
+        written = self.written
+        for node_id, last in self._pending.items():
+            written.pop(node_id, None)
+            written[node_id] = last
+        for node_id in list(islice(written, max(0, len(written) - self.limit))):
+            del written[node_id]
 
     def forget(self) -> None:
         self.written.clear()

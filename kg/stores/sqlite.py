@@ -69,7 +69,7 @@ END;
 _ALIAS_SEP = "\x1f"
 # Node types remembered between edge batches; beyond this many the memo starts over, so a long
 # load's memory stays flat (forgotten types are looked up again, 900 ids a query).
-_KNOWN_LIMIT = 250_000
+_KNOWN_LIMIT = 100_000
 _MAX_SEARCH = 1000
 
 
