@@ -137,20 +137,24 @@ _EDGE_COLS = (
 )
 
 
-# The rows of one source row share one provenance tuple: its encodings are kept for the next call
-# (one slot, swapped whole, so threads never see half of it).
-_last_prov: tuple[Any, str, bytes] = ((), "[]", b"[]")
-_SORTED = orjson.OPT_SORT_KEYS
+class _ProvenanceMemo:
+    """The rows of one source row share one provenance tuple: its encodings are kept for the next
+    call. One slot, swapped whole, so a thread never sees half of it."""
 
+    def __init__(self) -> None:
+        self._last: tuple[Any, str, bytes] = ((), "[]", b"[]")
 
-def _prov_parts(prov: tuple[Provenance, ...]) -> tuple[str, bytes]:
-    """The stored JSON of a provenance tuple and its part of a content hash (``Node.content_hash``
-    encodes the same bytes)."""
-    last = _last_prov
-    if last[0] is prov:
+    def parts(self, prov: tuple[Provenance, ...]) -> tuple[str, bytes]:
+        """The stored JSON of ``prov`` and its part of a content hash (the bytes
+        ``Node.content_hash`` encodes)."""
+        last = self._last
+        if last[0] is not prov:
+            self._last = last = (prov, _prov_json(prov), orjson.dumps(provenance_key(prov)))
         return last[1], last[2]
-    globals()["_last_prov"] = last = (prov, _prov_json(prov), orjson.dumps(provenance_key(prov)))
-    return last[1], last[2]
+
+
+_prov_parts = _ProvenanceMemo().parts
+_SORTED = orjson.OPT_SORT_KEYS
 
 
 def _props_parts(props: Any) -> tuple[str, bytes]:
