@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import subprocess
@@ -67,6 +68,7 @@ def _ingest(src: Path, store_path: Path, only: list[str] | None) -> dict[str, fl
         "nodes": stats.node_count,
         "edges": stats.edge_count,
         "src_mb": round(sum(p.stat().st_size for p in src.iterdir()) / 2**20, 1),
+        "load_avg_1m": round(os.getloadavg()[0], 1),
     }
 
 
@@ -112,7 +114,8 @@ def main() -> None:
         lines.append(
             f"| {scale:g}x | {result['rows']:,} | {result['src_mb']} | {result['wall_s']} | "
             f"{result['cpu_s']} | {result['rows_per_s_wall']:,} | {result['rows_per_s_cpu']:,} | "
-            f"{result['peak_rss_mb']} | {result['nodes']:,} / {result['edges']:,} |"
+            f"{result['peak_rss_mb']} | {result['nodes']:,} / {result['edges']:,} | "
+            f"{result['load_avg_1m']} |"
         )
     if args.no_record:
         return
@@ -123,7 +126,7 @@ def main() -> None:
             f"`{command}` · {platform.machine()}, 2 cores shared with other engineers' runs, "
             "SQLite store, batch 5000 rows.\n\n"
             "| size | rows | source MB | wall s | CPU s | rows/s (wall) | rows/s (CPU) | "
-            "peak RSS MB | nodes / edges |\n|---|---|---|---|---|---|---|---|---|\n"
+            "peak RSS MB | nodes / edges | load avg |\n|---|---|---|---|---|---|---|---|---|---|\n"
             + "\n".join(lines)
             + "\n"
         )

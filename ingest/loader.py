@@ -97,10 +97,16 @@ class RowLoader:
         if res.id is None:
             column = (rule.each or rule.name).column if (rule.each or rule.name) else draft.ref  # type: ignore[union-attr]
             raise RowRejected(column or draft.ref, missing_reason(draft.name, res))
-        self.resolver.remember_aliases(res.id, res.type, draft.aliases)
+        if draft.aliases:
+            self.resolver.remember_aliases(res.id, res.type, draft.aliases)
         if rule.create:
             keys = PROPERTY_NAMES[res.type]
-            props = {k: v for k, v in draft.props.items() if k in keys}
-            aliases = tuple(a for a in (*draft.aliases, draft.name) if a != res.name)
+            props = draft.props
+            if not keys.issuperset(props):
+                props = {k: v for k, v in props.items() if k in keys}
+            if draft.aliases:
+                aliases = tuple(a for a in (*draft.aliases, draft.name) if a != res.name)
+            else:
+                aliases = () if draft.name == res.name else (draft.name,)
             out.nodes.append(Node(res.id, res.type, res.name, aliases, props, prov))
         return res.id, res.type

@@ -6,15 +6,17 @@ Drafts are not yet resolved: the pipeline turns their names into node ids (:mod:
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from ingest.mapping import EdgeRule, Mapping, NodeRule, ValueSpec
 from ingest.readers import CellError
-from ingest.values import clean_text, is_blank, parse_value, split_cell
+from ingest.values import PARSERS, clean_text, is_blank, parse_value, split_cell, splitter
 from kg.errors import InvalidInput
 from kg.schema import NODE_TYPES, RELATIONS, PropertySpec
 
@@ -34,9 +36,12 @@ PROPERTY_NAMES: dict[str, frozenset[str]] = {
 MAX_NAME = 500
 
 
+_ALNUM = re.compile(r"[^\W_]")  # \w is isalnum() plus "_"
+
+
 def name_problem(name: str) -> str | None:
     """Why ``name`` cannot name an entity (punctuation or spaces only, a line break, too long)."""
-    if not any(ch.isalnum() for ch in name):
+    if _ALNUM.search(name) is None:
         return f"名称只有标点或空白 name has no letter or digit: {name!r:.40}"
     if "\n" in name or "\r" in name:
         return f"名称含换行 name has a line break (an unclosed quote in the file?): {name!r:.60}"
@@ -54,7 +59,7 @@ class RowRejected(Exception):
         self.reason = reason
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeDraft:
     """A node named by a row, before resolution."""
 
@@ -66,7 +71,7 @@ class NodeDraft:
     props: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class EdgeDraft:
     """A relation between two refs of a row, before their nodes are resolved."""
 
@@ -102,23 +107,81 @@ def validate_props(
         raise RowRejected(columns.get(prop, prop), f"{prop}: {err['msg']}") from None
 
 
+Reader = Callable[[dict[str, Any], str | None], Any]
+# The Python type each parse kind yields, and the type each schema kind holds.
+_YIELDS = {"str": "str", "int": "int", "float": "float", "number": "float", "bool": "bool"}
+_YIELDS |= {"date": "str", "year": "int", "list[str]": "list[str]"}
+
+
+def _yields(spec: ValueSpec, prop: PropertySpec | None) -> str:
+    """The type a value spec always yields (values are parsed by kind whatever their source)."""
+    kind = spec.parse or (prop.kind if prop else "str")
+    if spec.split is False:
+        return _YIELDS[kind]
+    return "list[str]" if kind == "list[str]" else f"list[{_YIELDS[kind]}]"
+
+
+class _Prop(NamedTuple):
+    key: str
+    read: Reader
+
+
+class _Rule(NamedTuple):
+    """A rule compiled once: its property readers, its constants, the source column of each
+    property, and whether every value it can yield is proven to fit the schema (then rows need no
+    per-row pydantic validation; otherwise each row is validated)."""
+
+    props: tuple[_Prop, ...]
+    constants: dict[str, Any]
+    columns: dict[str, str]
+    proven: bool
+
+
 class RowMapper:
-    """Turns records into drafts by one mapping."""
+    """Turns records into drafts by one mapping, compiled once into per-column readers."""
 
     def __init__(self, mapping: Mapping) -> None:
         self.mapping = mapping
-        # Per rule, computed once: (property, value spec, schema spec) and applicable constants.
-        self._specs: dict[int, list[tuple[str, ValueSpec, PropertySpec | None]]] = {}
-        self._constants: dict[int, dict[str, Any]] = {}
-        rules: list[NodeRule | EdgeRule] = [*mapping.nodes.values(), *mapping.edges]
-        for rule in rules:
-            self._specs[id(rule)] = [
-                (k, spec, rule.property_spec(k)) for k, spec in rule.properties.items()
-            ]
-            if isinstance(rule, NodeRule):
-                self._constants[id(rule)] = {
-                    k: v for k, v in mapping.constants.items() if rule.property_spec(k) is not None
-                }
+        self._rules: dict[int, _Rule] = {}
+        self._readers: dict[int, Reader] = {}
+        for rule in mapping.nodes.values():
+            constants = {
+                k: v for k, v in mapping.constants.items() if rule.property_spec(k) is not None
+            }
+            schemas = [[NODE_TYPES[t].property(k) for t in rule.types] for k in rule.properties]
+            self._compile(rule, "node", rule.types, constants, schemas)
+            for spec in (rule.name, rule.each, rule.key, rule.aliases):
+                if spec is not None:
+                    self.reader(spec)
+        for edge in mapping.edges:
+            schemas = [[edge.property_spec(k)] for k in edge.properties]
+            self._compile(edge, "edge", (edge.type,), {}, schemas)
+            if edge.key is not None:
+                self.reader(edge.key)
+
+    def _compile(
+        self,
+        rule: NodeRule | EdgeRule,
+        kind: str,
+        types: tuple[str, ...],
+        constants: dict[str, Any],
+        schemas: list[list[PropertySpec | None]],
+    ) -> None:
+        props = []
+        proven = True
+        for (key, spec), specs in zip(rule.properties.items(), schemas, strict=True):
+            prop = rule.property_spec(key)
+            props.append(_Prop(key, self.reader(spec, prop)))
+            yields = _yields(spec, prop)
+            proven &= all(_YIELDS[s.kind] == yields for s in specs if s is not None)
+        for t in types:
+            fitting = {k: v for k, v in constants.items() if k in _names(kind, t)}
+            try:
+                props_model(kind, t).__pydantic_validator__.validate_python(fitting)
+            except ValidationError:
+                proven = False  # rows that lack the property get the bad constant: check per row
+        columns = {k: spec.column or k for k, spec in rule.properties.items()}
+        self._rules[id(rule)] = _Rule(tuple(props), constants, columns, proven)
 
     def check_columns(self, record: dict[str, Any]) -> list[str]:
         """Columns the mapping reads that the file lacks: an error when a node's name, key or
@@ -189,6 +252,33 @@ class RowMapper:
         except ValueError as exc:
             raise RowRejected(where, str(exc)) from None
 
+    def reader(self, spec: ValueSpec, prop: PropertySpec | None = None) -> Reader:
+        """``value`` for one spec as a function of (record, part), compiled once: a column holding
+        non-blank text takes a direct path; anything else (blank, a number from a spreadsheet, a
+        cell error, a template, a ``map``) goes through :meth:`value`."""
+        found = self._readers.get(id(spec))
+        if found is not None:
+            return found
+
+        def general(record: dict[str, Any], part: str | None = None) -> Any:
+            return self.value(record, spec, prop, part)
+
+        read: Reader = general
+        column, kind = spec.column, spec.parse or (prop.kind if prop else "str")
+        if spec.template is not None and spec.map is None and not spec.split and kind == "str":
+            read = _template_reader(spec.template, tuple(spec.columns()), general)
+        elif column is not None and spec.map is None:
+            if spec.split is not False or kind == "list[str]":
+                pattern = splitter(spec.split if isinstance(spec.split, str) else None)
+                parse = None if kind == "list[str]" else PARSERS[kind]
+                read = _split_reader(column, pattern, parse, general)
+            elif kind == "str":
+                read = _text_reader(column, general)
+            else:
+                read = _parsed_reader(column, PARSERS[kind], general)
+        self._readers[id(spec)] = read
+        return read
+
     # -- rows ------------------------------------------------------------------------------
     def map(self, record: dict[str, Any]) -> MappedRow:
         """The drafts of one record; ``RowRejected`` when any value is bad."""
@@ -199,13 +289,14 @@ class RowMapper:
         return MappedRow(nodes, edges)
 
     def _nodes(self, ref: str, rule: NodeRule, record: dict[str, Any]) -> list[NodeDraft]:
+        readers = self._readers
         if rule.each is not None:
-            parts = self.value(record, rule.each) or []
+            parts = readers[id(rule.each)](record, None) or []
             names = [str(p) for p in (parts if isinstance(parts, list) else [parts])]
             where = rule.each.column or ref
         else:
             assert rule.name is not None
-            name = self.value(record, rule.name)
+            name = readers[id(rule.name)](record, None)
             names = [] if is_blank(name) else [clean_text(name)]
             where = rule.name.column or ref
         if not names:
@@ -215,44 +306,119 @@ class RowMapper:
         for name in names:
             if problem := name_problem(name):
                 raise RowRejected(where, problem)
-        props, columns = self._props(rule, record)
+        compiled = self._rules[id(rule)]
+        props = self._props(compiled, record)
         aliases: tuple[str, ...] = ()
         if rule.aliases is not None:
-            found = self.value(record, rule.aliases)
+            found = readers[id(rule.aliases)](record, None)
             aliases = tuple(split_cell(found)) if found else ()
         drafts = []
+        key_reader = readers[id(rule.key)] if rule.key is not None else None
         for name in names:
             key = None
-            if rule.key is not None:
-                value = self.value(record, rule.key, part=name)
+            if key_reader is not None:
+                value = key_reader(record, name)
                 key = None if is_blank(value) else clean_text(value)
             drafts.append(NodeDraft(ref, rule, name, key, aliases, dict(props)))
-        for t in rule.types:
-            keys = PROPERTY_NAMES[t]
-            fitting = {k: v for k, v in props.items() if k in keys}
-            validate_props("node", t, fitting, columns)
+        if not compiled.proven:
+            for t in rule.types:
+                keys = PROPERTY_NAMES[t]
+                fitting = {k: v for k, v in props.items() if k in keys}
+                validate_props("node", t, fitting, compiled.columns)
         return drafts
 
-    def _props(
-        self, rule: NodeRule | EdgeRule, record: dict[str, Any]
-    ) -> tuple[dict[str, Any], dict[str, str]]:
-        """The rule's parsed properties (blank ones left out) and the column each came from."""
+    @staticmethod
+    def _props(compiled: _Rule, record: dict[str, Any]) -> dict[str, Any]:
+        """The rule's parsed properties, blank ones left out, constants where no column gave one."""
         props: dict[str, Any] = {}
-        columns: dict[str, str] = {}
-        for key, spec, prop in self._specs[id(rule)]:
-            value = self.value(record, spec, prop)
+        for key, read in compiled.props:
+            value = read(record, None)
             if value is not None:
                 props[key] = value
-                columns[key] = spec.column or key
-        for key, value in self._constants.get(id(rule), {}).items():
+        for key, value in compiled.constants.items():
             props.setdefault(key, value)
-        return props, columns
+        return props
 
     def _edge(self, rule: EdgeRule, record: dict[str, Any]) -> EdgeDraft:
-        props, columns = self._props(rule, record)
-        validate_props("edge", rule.type, props, columns)
+        compiled = self._rules[id(rule)]
+        props = self._props(compiled, record)
+        if not compiled.proven:
+            validate_props("edge", rule.type, props, compiled.columns)
         key = ""
         if rule.key is not None:
-            value = self.value(record, rule.key)
+            value = self._readers[id(rule.key)](record, None)
             key = "" if value is None else clean_text(value)
         return EdgeDraft(rule, key, props)
+
+
+def _names(kind: str, type_name: str) -> frozenset[str]:
+    if kind == "node":
+        return PROPERTY_NAMES[type_name]
+    return frozenset(p.name for p in RELATIONS[type_name].properties)
+
+
+def _text_reader(column: str, general: Reader) -> Reader:
+    def read(record: dict[str, Any], part: str | None = None) -> Any:
+        cell = record.get(column)
+        if cell.__class__ is str:
+            text = cell.strip()
+            if text:
+                return text
+        return general(record, part)
+
+    return read
+
+
+def _parsed_reader(column: str, parse: Callable[[Any], Any], general: Reader) -> Reader:
+    def read(record: dict[str, Any], part: str | None = None) -> Any:
+        cell = record.get(column)
+        if cell.__class__ is str and cell.strip():
+            try:
+                return parse(cell)
+            except ValueError as exc:
+                raise RowRejected(column, str(exc)) from None
+        return general(record, part)
+
+    return read
+
+
+def _split_reader(
+    column: str, pattern: re.Pattern[str], parse: Callable[[Any], Any] | None, general: Reader
+) -> Reader:
+    def read(record: dict[str, Any], part: str | None = None) -> Any:
+        cell = record.get(column)
+        if cell.__class__ is str and cell.strip():
+            pieces = pattern.split(cell)
+            if len(pieces) == 1:
+                parts = [cell.strip()]
+            else:
+                parts = list(dict.fromkeys(filter(None, map(str.strip, pieces))))
+            if parse is None:
+                return parts
+            try:
+                return [parse(p) for p in parts]
+            except ValueError as exc:
+                raise RowRejected(column, str(exc)) from None
+        return general(record, part)
+
+    return read
+
+
+def _template_reader(template: str, columns: tuple[str, ...], general: Reader) -> Reader:
+    """A template such as ``{value}-{申请人}`` where every column holds text: its first part."""
+    pattern = splitter()
+
+    def read(record: dict[str, Any], part: str | None = None) -> Any:
+        values = {"value": part or ""}
+        for col in columns:
+            cell = record.get(col)
+            if cell.__class__ is not str:
+                return general(record, part)
+            first = next((p for p in map(str.strip, pattern.split(cell)) if p), None)
+            if first is None:
+                return general(record, part)
+            values[col] = first
+        text = template.format_map(values).strip()
+        return text if text else general(record, part)
+
+    return read

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -88,7 +89,7 @@ class NodeRule(BaseModel):
     create: bool = True
     optional: bool = False
 
-    @property
+    @cached_property
     def types(self) -> tuple[str, ...]:
         return (self.type,) if isinstance(self.type, str) else tuple(self.type)
 

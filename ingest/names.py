@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _PROVINCES = [
     "北京",
@@ -98,6 +99,11 @@ _SPACE = re.compile(r"[\s\u3000·•・.,，]+")
 _MIN_CORE = 2
 
 
+# Names repeat across rows and files (an applicant on hundreds of patents): memoised, bounded.
+_MEMO = 1 << 16
+
+
+@lru_cache(maxsize=_MEMO)
 def fold(text: str) -> str:
     """Width, case, whitespace and brackets folded: ``浙江大学 （紫金港）`` → ``浙江大学紫金港``."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", text).lower()).translate(_BRACKETS)
@@ -117,6 +123,7 @@ def company_core(text: str) -> str:
             return core
 
 
+@lru_cache(maxsize=_MEMO)
 def name_key(type_name: str, text: str) -> str:
     """The resolution key of a name for nodes of ``type_name``."""
     return company_core(text) if type_name == "Enterprise" else fold(text)

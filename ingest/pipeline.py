@@ -17,6 +17,7 @@ import hashlib
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from ingest.readers import format_of, read_records
 from ingest.report import MAX_LISTED, IngestReport, Reject, RejectsWriter
 from ingest.resolve import Resolver
 from kg.errors import InvalidInput
-from kg.model import Provenance
+from kg.model import Node, Provenance
 from kg.settings import get_settings
 from kg.stores.base import GraphStore
 
@@ -90,6 +91,48 @@ def _loader(mapping: Mapping, resolver: Resolver) -> Loader:
     return RowLoader(mapping, resolver)
 
 
+class _Repeats:
+    """The nodes this run has written, by id: the content (type, name, aliases, properties) and row
+    of the last one. A later row of the same file naming a node with the same content changes
+    nothing (provenance keeps a file's first row), so it need not reach the store: the
+    enterprise on a thousand patent rows is written once. Least recently named first out beyond
+    ``limit``, so memory stays flat; a node forgotten is merely written again, found unchanged."""
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self.limit = limit
+        self.written: dict[str, tuple[tuple[Any, ...], int]] = {}
+        self._pending: dict[str, tuple[tuple[Any, ...], int]] = {}
+
+    def fresh(self, nodes: Iterable[Node]) -> list[Node]:
+        """The nodes that may change something, in order; remembered as written on ``commit``."""
+        written = self.written
+        pending: dict[str, tuple[tuple[Any, ...], int]] = {}
+        out = []
+        for node in nodes:
+            content = (node.type, node.name, node.aliases, node.props)
+            row = node.provenance[0].row or 0 if len(node.provenance) == 1 else -1
+            last = pending.get(node.id) or written.get(node.id)
+            if last is not None and row >= last[1] >= 0 and last[0] == content:
+                if node.id in written:  # named again: keep it among the recent
+                    written[node.id] = written.pop(node.id)
+                continue
+            pending[node.id] = (content, row)
+            out.append(node)
+        self._pending = pending
+        return out
+
+    def commit(self) -> None:
+        written = self.written
+        for node_id, last in self._pending.items():
+            written.pop(node_id, None)
+            written[node_id] = last
+        for node_id in list(islice(written, max(0, len(written) - self.limit))):
+            del written[node_id]
+
+    def forget(self) -> None:
+        self.written.clear()
+
+
 class _Batch:
     """Rows waiting to be written, kept per row so one bad row can be told from the rest."""
 
@@ -98,6 +141,7 @@ class _Batch:
         self.report = report
         self.rejects = rejects
         self.rows: list[tuple[int, Loaded]] = []
+        self.repeats = _Repeats()
 
     def add(self, row: int, loaded: Loaded) -> None:
         self.rows.append((row, loaded))
@@ -105,13 +149,15 @@ class _Batch:
     def flush(self) -> None:
         if not self.rows:
             return
-        nodes = [n for _, loaded in self.rows for n in loaded.nodes]
+        nodes = self.repeats.fresh(n for _, loaded in self.rows for n in loaded.nodes)
         edges = [e for _, loaded in self.rows for e in loaded.edges]
         try:
             self.report.nodes.add(self.store.upsert_nodes(nodes))
         except InvalidInput:
+            self.repeats.forget()
             self._row_by_row(with_nodes=True)
         else:
+            self.repeats.commit()
             try:
                 self.report.edges.add(self.store.upsert_edges(edges))
             except InvalidInput:

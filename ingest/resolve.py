@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from rapidfuzz import fuzz, process
 
@@ -65,6 +66,12 @@ class _TypeIndex:
     credit: dict[str, str] = field(default_factory=dict)  # id → credit code
     grams: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     keys: dict[str, str] = field(default_factory=dict)  # id → name key (for fuzzy scoring)
+
+
+@cache
+def _split_types(types: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The organisation types among ``types`` and the others."""
+    return tuple(t for t in types if t in ORG_TYPES), tuple(t for t in types if t not in ORG_TYPES)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -146,8 +153,7 @@ class Resolver:
     ) -> Resolution:
         """The node that ``name`` (of one of ``types``; ``key`` = a credit code for enterprises,
         else an explicit id key) means, created when new and ``create`` is set."""
-        orgs = tuple(t for t in types if t in ORG_TYPES)
-        others = [t for t in types if t not in ORG_TYPES]
+        orgs, others = _split_types(types)
         if orgs and others:  # e.g. a host that is an organisation or a Region: existing ones first
             for t in others:
                 found = self._resolve_exact(t, name, key, create=False)

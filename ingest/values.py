@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from kg.schema import PropKind
@@ -37,6 +38,8 @@ def is_blank(value: Any) -> bool:
 
 def clean_text(value: Any) -> str:
     """A cell as display text, trimmed; full-width brackets in names stay as written."""
+    if value.__class__ is str:
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
@@ -44,17 +47,24 @@ def clean_text(value: Any) -> str:
 
 def _folded(value: Any) -> str:
     """A cell for parsing: NFKC (full-width digits and signs → ASCII), trimmed."""
-    return unicodedata.normalize("NFKC", clean_text(value))
+    text = clean_text(value)
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+@cache
+def splitter(separators: str | None = None) -> re.Pattern[str]:
+    """The pattern that splits a multi-valued cell on ``separators`` (default: :data:`SEPARATORS`)."""
+    return _SPLIT if separators is None else re.compile("[" + re.escape(separators) + "]")
 
 
 def split_cell(value: Any, separators: str | None = None) -> list[str]:
     """The non-empty parts of a multi-valued cell, in order, without duplicates."""
     if isinstance(value, list | tuple):
         parts = [clean_text(v) for v in value if not is_blank(v)]
+    elif isinstance(value, str):
+        parts = [p.strip() for p in splitter(separators).split(value)]
     else:
-        text = str(value)
-        pattern = _SPLIT if separators is None else re.compile("[" + re.escape(separators) + "]")
-        parts = [clean_text(p) for p in pattern.split(text)]
+        parts = [clean_text(p) for p in splitter(separators).split(str(value))]
     return list(dict.fromkeys(p for p in parts if p))
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from kg.errors import InvalidInput
-from kg.schema import node_type
+from kg.schema import NODE_TYPES, node_type
 
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat across rows: memoised, bounded
 def normalise_key(text: str) -> str:
     """NFKC (full-width → half-width) with whitespace removed: a key, not a display name."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", text))
@@ -19,7 +21,8 @@ def normalise_key(text: str) -> str:
 
 def node_id(type_name: str, key: str) -> str:
     """The id of a node of ``type_name`` keyed by ``key`` (a credit code, a number or a name)."""
-    prefix = node_type(type_name).prefix
+    spec = NODE_TYPES.get(type_name) or node_type(type_name)  # node_type raises if unknown
+    prefix = spec.prefix
     norm = normalise_key(key)
     if not norm:
         raise InvalidInput(f"cannot build a {type_name} id from an empty key {key!r}")

@@ -45,7 +45,7 @@ class Node:
                 self.name,
                 sorted(self.aliases),
                 dict(self.props),
-                _prov_key(self.provenance),
+                provenance_key(self.provenance),
             ]
         )
 
@@ -88,7 +88,7 @@ class Edge:
         return (self.source, self.type, self.target, self.key)
 
     def content_hash(self) -> str:
-        return _hash([dict(self.props), _prov_key(self.provenance)])
+        return _hash([dict(self.props), provenance_key(self.provenance)])
 
     def normalised(self) -> Edge:
         """This edge as the store keeps it (no ``None`` props, one provenance record per source)."""
@@ -124,11 +124,13 @@ class Edge:
         return float(w) if isinstance(w, int | float) and not isinstance(w, bool) else None
 
 
-def _prov_key(prov: tuple[Provenance, ...]) -> list[Any]:
+def provenance_key(prov: tuple[Provenance, ...]) -> list[Any]:
     return sorted([p.source, p.file_sha256, p.row or 0] for p in prov)
 
 
 def _is_normal(props: Mapping[str, Any], prov: tuple[Provenance, ...]) -> bool:
+    if not props and len(prov) < 2:
+        return True
     if len(prov) > 1 and len({p.source for p in prov}) != len(prov):
         return False
     return not any(v is None or isinstance(v, tuple) for v in props.values())
@@ -170,15 +172,25 @@ def _hash(obj: Any) -> str:
     return hashlib.sha1(orjson.dumps(obj, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
 
 
+_RESERVED = frozenset(("id", "type", "name", "aliases"))
+
+
 def check_props(props: Mapping[str, Any], where: str) -> None:
     """Reject values no store can keep: nested maps, mixed lists, NaN/inf, objects.
 
     Both SQLite (JSON) and Neo4j (property values) accept scalars and homogeneous lists only.
     """
+    if not props:
+        return
     for key, value in props.items():
+        cls = value.__class__
+        if (cls is str or cls is int or cls is bool) and key.__class__ is str and key:
+            if key in _RESERVED:
+                raise InvalidInput(f"{where}: property {key!r} is reserved")
+            continue  # the common case, decided without the checks below
         if not isinstance(key, str) or not key:
             raise InvalidInput(f"{where}: property names must be non-empty strings, got {key!r}")
-        if key in ("id", "type", "name", "aliases"):
+        if key in _RESERVED:
             raise InvalidInput(f"{where}: property {key!r} is reserved")
         if isinstance(value, list | tuple):
             kinds = {type(v) for v in value}

@@ -60,7 +60,11 @@ def prepare_edges(
 
 def check_endpoints(edges: Iterable[Edge], types: Mapping[str, str]) -> None:
     """Both ends of every edge exist (``types``: id → node type) and fit the relation's schema."""
+    fits: set[tuple[str, str | None, str | None]] = set()  # (relation, source type, target type)
     for i, edge in enumerate(edges):
+        ends = (edge.type, types.get(edge.source), types.get(edge.target))
+        if ends in fits:
+            continue
         spec = RELATIONS[edge.type]
         where = f"edge #{i} ({edge.source})-[{edge.type}]->({edge.target})"
         for end, allowed, role in (
@@ -74,6 +78,7 @@ def check_endpoints(edges: Iterable[Edge], types: Mapping[str, str]) -> None:
                 raise InvalidInput(
                     f"{where}: {role} is a {t}; {edge.type} takes {'/'.join(allowed)}"
                 )
+        fits.add(ends)
 
 
 @dataclass

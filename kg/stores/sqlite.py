@@ -6,17 +6,19 @@ counter is bumped by every batch that changes something, so readers in other pro
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from kg.errors import EntityNotFound, InvalidInput, StoreUnavailable
-from kg.model import Edge, Node, Provenance
+from kg.model import Edge, Node, Provenance, provenance_key
 from kg.stores.base import Direction, EdgeRow, Neighbour, StoreStats, UpsertResult
 from kg.stores.merge import check_endpoints, prepare_edges, prepare_nodes
 
@@ -65,6 +67,9 @@ END;
 """
 
 _ALIAS_SEP = "\x1f"
+# Node types remembered between edge batches; beyond this many the memo starts over, so a long
+# load's memory stays flat (forgotten types are looked up again, 900 ids a query).
+_KNOWN_LIMIT = 100_000
 _MAX_SEARCH = 1000
 
 
@@ -117,6 +122,98 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
         yield items[i : i + size]
 
 
+_NODE_COLS = ("id", "type", "name", "aliases", "props", "provenance", "hash")
+_EDGE_COLS = (
+    "src",
+    "type",
+    "dst",
+    "key",
+    "props",
+    "provenance",
+    "weight",
+    "year_from",
+    "year_to",
+    "hash",
+)
+
+
+class _ProvenanceMemo:
+    """The rows of one source row share one provenance tuple: its encodings are kept for the next
+    call. One slot, swapped whole, so a thread never sees half of it."""
+
+    def __init__(self) -> None:
+        self._last: tuple[Any, str, bytes] = ((), "[]", b"[]")
+
+    def parts(self, prov: tuple[Provenance, ...]) -> tuple[str, bytes]:
+        """The stored JSON of ``prov`` and its part of a content hash (the bytes
+        ``Node.content_hash`` encodes)."""
+        last = self._last
+        if last[0] is not prov:
+            self._last = last = (prov, _prov_json(prov), orjson.dumps(provenance_key(prov)))
+        return last[1], last[2]
+
+
+_prov_parts = _ProvenanceMemo().parts
+_SORTED = orjson.OPT_SORT_KEYS
+
+
+def _props_parts(props: Any) -> tuple[str, bytes]:
+    """The stored JSON of properties and their key-sorted encoding for a content hash."""
+    if not props:
+        return "{}", b"{}"
+    if props.__class__ is not dict:
+        props = dict(props)
+    stored = orjson.dumps(props)
+    ordered = stored if len(props) == 1 else orjson.dumps(props, option=_SORTED, default=str)
+    return stored.decode(), ordered
+
+
+def _node_row(n: Node, content_hash: str | None = None) -> tuple[Any, ...]:
+    """A node as a ``nodes`` row (normalised first when no hash is given: a new node). The hash is
+    ``Node.content_hash`` computed from the encodings the row stores."""
+    if content_hash is None:
+        n = n.normalised()
+    props, ordered = _props_parts(n.props)
+    prov, prov_key = _prov_parts(n.provenance)
+    if content_hash is None:
+        head = orjson.dumps([n.type, n.name, sorted(n.aliases)])[:-1]
+        content_hash = hashlib.sha1(b"%s,%s,%s]" % (head, ordered, prov_key)).hexdigest()
+    return (n.id, n.type, n.name, _ALIAS_SEP.join(n.aliases), props, prov, content_hash)
+
+
+def _edge_row(e: Edge, content_hash: str | None = None) -> tuple[Any, ...]:
+    """An edge as an ``edges`` row (normalised first when no hash is given: a new edge); the hash
+    is ``Edge.content_hash`` computed from the encodings the row stores."""
+    if content_hash is None:
+        e = e.normalised()
+    props, ordered = _props_parts(e.props)
+    prov, prov_key = _prov_parts(e.provenance)
+    if content_hash is None:
+        content_hash = hashlib.sha1(b"[%s,%s]" % (ordered, prov_key)).hexdigest()
+    year_from, year_to = e.years()
+    return (
+        e.source,
+        e.type,
+        e.target,
+        e.key,
+        props,
+        prov,
+        e.weight,
+        year_from,
+        year_to,
+        content_hash,
+    )
+
+
+@cache
+def _insert_sql(table: str, cols: tuple[str, ...], key_width: int) -> str:
+    """An INSERT of one row that leaves a row already stored under its key alone."""
+    return (
+        f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({','.join('?' * len(cols))}) "
+        f"ON CONFLICT ({', '.join(cols[:key_width])}) DO NOTHING"
+    )
+
+
 class SQLiteStore:
     """``GraphStore`` on one SQLite file. Thread-safe: one connection per thread, writes serialised."""
 
@@ -157,7 +254,7 @@ class SQLiteStore:
         conn = self._conn()
         with self._write_lock:
             conn.execute("BEGIN IMMEDIATE")
-            if self._read_version(conn) != self._known_version or len(self._known) > 5_000_000:
+            if self._read_version(conn) != self._known_version or len(self._known) > _KNOWN_LIMIT:
                 self._known.clear()
             self._pending.clear()
             try:
@@ -192,84 +289,67 @@ class SQLiteStore:
         conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='version'")
 
     # -- writes ----------------------------------------------------------------------------
+    # Every record is first inserted with ``ON CONFLICT DO NOTHING``: when all of a batch is new,
+    # the common case in a load, that is the whole write and nothing is read. Otherwise the stored
+    # records whose content hash differs from the incoming one are read back, merged and rewritten;
+    # the rest were just inserted or are unchanged.
     def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
         seen = prepare_nodes(nodes)
-        created = updated = unchanged = 0
         with self._write() as conn:
-            existing: dict[str, Node] = {}
-            hashes: dict[str, str] = {}
-            for chunk in _chunks(list(seen)):
-                marks = ",".join("?" * len(chunk))
-                for row in conn.execute(
-                    f"SELECT id, type, name, aliases, props, provenance, hash FROM nodes WHERE id IN ({marks})",
-                    chunk,
-                ):
-                    existing[row[0]] = _row_node(row)
-                    hashes[row[0]] = row[6]
-            inserts: list[tuple[Any, ...]] = []
-            updates: list[tuple[Any, ...]] = []
             for node in seen.values():
-                old = existing.get(node.id)
                 self._pending[node.id] = node.type
-                if old is None:
-                    inserts.append(self._node_row(node.normalised()))
-                    created += 1
-                    continue
-                if old.type != node.type:
-                    raise InvalidInput(
-                        f"node {node.id!r}: id already used by a {old.type}, cannot become a {node.type}"
-                    )
-                merged = old.merged_with(node)
-                new_hash = merged.content_hash()
-                if new_hash == hashes[node.id]:
-                    unchanged += 1
-                else:
-                    updates.append(self._node_row(merged, new_hash))
-                    updated += 1
+            rows = [_node_row(n) for n in seen.values()]
             try:
-                conn.executemany(
-                    "INSERT INTO nodes (id, type, name, aliases, props, provenance, hash) "
-                    "VALUES (?,?,?,?,?,?,?)",
-                    inserts,
-                )
+                created = conn.executemany(_insert_sql("nodes", _NODE_COLS, 1), rows).rowcount
+                updates: list[tuple[Any, ...]] = []
+                if created < len(rows):
+                    updates = self._merged_nodes(conn, seen, rows)
+                renamed = [u[:-1] for u in updates if u[-1]]
                 conn.executemany(
                     "UPDATE nodes SET type=?2, name=?3, aliases=?4, props=?5, provenance=?6, hash=?7 "
                     "WHERE id=?1",
-                    updates,
+                    renamed,
+                )
+                # Same name and aliases: leave those columns out, so the search index (its
+                # trigger fires on an update of name or aliases) is not rewritten for nothing.
+                conn.executemany(
+                    "UPDATE nodes SET type=?2, props=?5, provenance=?6, hash=?7 WHERE id=?1",
+                    [u[:-1] for u in updates if not u[-1]],
                 )
             except sqlite3.Error as exc:
                 raise InvalidInput(f"node batch rejected by SQLite: {exc}") from exc
-            if created or updated:
+            if created or updates:
                 self._bump(conn)
-        return UpsertResult(created, updated, unchanged)
+        return UpsertResult(created, len(updates), len(rows) - created - len(updates))
 
     @staticmethod
-    def _node_row(n: Node, content_hash: str | None = None) -> tuple[Any, ...]:
-        return (
-            n.id,
-            n.type,
-            n.name,
-            _ALIAS_SEP.join(n.aliases),
-            _dumps(dict(n.props)),
-            _prov_json(n.provenance),
-            content_hash or n.content_hash(),
-        )
-
-    @staticmethod
-    def _edge_row(e: Edge, content_hash: str | None = None) -> tuple[Any, ...]:
-        year_from, year_to = e.years()
-        return (
-            e.source,
-            e.type,
-            e.target,
-            e.key,
-            _dumps(dict(e.props)),
-            _prov_json(e.provenance),
-            e.weight,
-            year_from,
-            year_to,
-            content_hash or e.content_hash(),
-        )
+    def _merged_nodes(
+        conn: sqlite3.Connection, seen: dict[str, Node], rows: list[tuple[Any, ...]]
+    ) -> list[tuple[Any, ...]]:
+        """Rows to rewrite (plus whether the name or aliases changed): stored nodes whose hash
+        differs from the incoming one, merged with it (a merge that changes nothing is left
+        alone)."""
+        updates: list[tuple[Any, ...]] = []
+        for chunk in _chunks(rows, _CHUNK // 2):
+            values = ",".join(["(?,?)"] * len(chunk))
+            stored = conn.execute(
+                "SELECT n.id, n.type, n.name, n.aliases, n.props, n.provenance, n.hash FROM nodes n "
+                f"JOIN (VALUES {values}) v ON n.id = v.column1 WHERE n.hash <> v.column2",
+                [x for row in chunk for x in (row[0], row[6])],
+            )
+            for row in stored:
+                node = seen[row[0]]
+                if row[1] != node.type:
+                    raise InvalidInput(
+                        f"node {node.id!r}: id already used by a {row[1]}, "
+                        f"cannot become a {node.type}"
+                    )
+                merged = _row_node(row).merged_with(node)
+                new_hash = merged.content_hash()
+                if new_hash != row[6]:
+                    update = _node_row(merged, new_hash)
+                    updates.append((*update, update[2] != row[2] or update[3] != row[3]))
+        return updates
 
     def _types_of(self, conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
         known = self._known
@@ -292,55 +372,49 @@ class SQLiteStore:
 
     def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
         seen = prepare_edges(edges)
-        created = updated = unchanged = 0
         with self._write() as conn:
             types = self._types_of(conn, [x for e in seen.values() for x in (e.source, e.target)])
             check_endpoints(seen.values(), types)
-            inserts: list[tuple[Any, ...]] = []
-            updates: list[tuple[Any, ...]] = []
-            existing = self._existing_edges(conn, list(seen))
-            for edge in seen.values():
-                row = existing.get(edge.ident)
-                if row is None:
-                    inserts.append(self._edge_row(edge.normalised()))
-                    created += 1
-                    continue
-                merged = _row_edge(row).merged_with(edge)
-                new_hash = merged.content_hash()
-                if new_hash == row[6]:
-                    unchanged += 1
-                else:
-                    updates.append(self._edge_row(merged, new_hash))
-                    updated += 1
-            sql = (
-                "INSERT INTO edges (src, type, dst, key, props, provenance, weight, year_from, "
-                "year_to, hash) VALUES (?,?,?,?,?,?,?,?,?,?)"
-            )
+            rows = [_edge_row(e) for e in seen.values()]
             try:
-                conn.executemany(sql, inserts)
-                conn.executemany(sql.replace("INSERT", "INSERT OR REPLACE", 1), updates)
+                created = conn.executemany(_insert_sql("edges", _EDGE_COLS, 4), rows).rowcount
+                updates: list[tuple[Any, ...]] = []
+                if created < len(rows):
+                    updates = self._merged_edges(conn, seen, rows)
+                conn.executemany(
+                    f"INSERT OR REPLACE INTO edges ({', '.join(_EDGE_COLS)}) "
+                    f"VALUES ({','.join('?' * len(_EDGE_COLS))})",
+                    updates,
+                )
             except sqlite3.Error as exc:
                 raise InvalidInput(f"edge batch rejected by SQLite: {exc}") from exc
-            if created or updated:
+            if created or updates:
                 self._bump(conn)
-        return UpsertResult(created, updated, unchanged)
+        return UpsertResult(created, len(updates), len(rows) - created - len(updates))
 
     @staticmethod
-    def _existing_edges(
-        conn: sqlite3.Connection, idents: list[tuple[str, str, str, str]]
-    ) -> dict[tuple[str, str, str, str], tuple[Any, ...]]:
-        """Stored rows for these edge identities, looked up 200 at a time through a VALUES join."""
-        found: dict[tuple[str, str, str, str], tuple[Any, ...]] = {}
-        for chunk in _chunks(idents, 200):
-            values = ",".join(["(?,?,?,?)"] * len(chunk))
+    def _merged_edges(
+        conn: sqlite3.Connection,
+        seen: dict[tuple[str, str, str, str], Edge],
+        rows: list[tuple[Any, ...]],
+    ) -> list[tuple[Any, ...]]:
+        """Rows to rewrite: stored edges whose hash differs from the incoming one, merged with it;
+        looked up 150 at a time through a VALUES join."""
+        updates: list[tuple[Any, ...]] = []
+        for chunk in _chunks(rows, 150):
+            values = ",".join(["(?,?,?,?,?)"] * len(chunk))
             sql = (
                 "SELECT e.src, e.type, e.dst, e.key, e.props, e.provenance, e.hash FROM edges e "
                 f"JOIN (VALUES {values}) v ON e.src=v.column1 AND e.type=v.column2 "
-                "AND e.dst=v.column3 AND e.key=v.column4"
+                "AND e.dst=v.column3 AND e.key=v.column4 WHERE e.hash <> v.column5"
             )
-            for row in conn.execute(sql, [x for ident in chunk for x in ident]):
-                found[(row[0], row[1], row[2], row[3])] = row
-        return found
+            params = [x for row in chunk for x in (*row[:4], row[9])]
+            for row in conn.execute(sql, params):
+                merged = _row_edge(row).merged_with(seen[(row[0], row[1], row[2], row[3])])
+                new_hash = merged.content_hash()
+                if new_hash != row[6]:
+                    updates.append(_edge_row(merged, new_hash))
+        return updates
 
     def delete_nodes(self, node_ids: Iterable[str]) -> int:
         ids = list(dict.fromkeys(node_ids))

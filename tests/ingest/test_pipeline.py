@@ -182,3 +182,42 @@ def test_shipped_enterprise_mapping(store: GraphStore, tmp_path: Path) -> None:
     assert store.stats().nodes == {"Enterprise": 1, "Field": 1, "Region": 1}
     node = store.get_node("enterprise:91330600609661208X")
     assert node.props["above_scale"] is True and node.props["rd_spending"] == 5.0
+
+
+def test_a_name_repeated_on_many_rows_is_written_as_its_rows_say(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """甲精密 on five rows read one row a batch: revenue 1, 1, 2, 2, 1. A repeat that says the same
+    as the row before changes nothing and is not written again, but a repeat after a change is:
+    the last row wins (revenue 1), the node keeps its first row (2) as provenance, and it counts
+    as created once and updated twice (1 → 2 → 1), never as a duplicate. A re-run ends in the
+    same state."""
+    rows = "".join(f",甲精密有限公司,{r},是,精密传动\n" for r in (1, 1, 2, 2, 1))
+    src = write(tmp_path / "e.csv", HEADER + rows)
+    mapping = parse_mapping(ENTERPRISES)
+    first = ingest_file(store, src, mapping, batch_size=1)
+    assert (first.nodes.created, first.nodes.updated) == (2, 2)  # the enterprise + 精密传动
+    node = store.get_node("enterprise:甲精密")
+    assert node.props["revenue"] == 1.0
+    assert [p.row for p in node.provenance] == [2]
+    again = ingest_file(store, src, mapping, batch_size=1)
+    assert (again.nodes.created, again.edges.created) == (0, 0)
+    assert store.get_node("enterprise:甲精密") == node
+
+
+def test_a_value_the_schema_cannot_hold_is_rejected_naming_its_column(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """A mapping that parses 类型 as a number into a text property (a Patent's kind): the rows
+    where 类型 holds a number are rejected by the schema check, naming 类型; the row where it is
+    blank loads. 3 rows: 1 accepted, 2 rejected (spreadsheet rows 2 and 4)."""
+    mapping = parse_mapping(
+        "nodes:\n  patent:\n    type: Patent\n    name: 名称\n    key: 申请号\n"
+        "    properties: {kind: {column: 类型, parse: int}}\n"
+    )
+    src = write(tmp_path / "p.csv", "申请号,名称,类型\nCN1,甲,1\nCN2,乙,\nCN3,丙,2\n")
+    report = ingest_file(store, src, mapping)
+    assert (report.rows_accepted, report.rows_rejected) == (1, 2)
+    assert [(r.row, r.field) for r in report.rejects] == [(2, "类型"), (4, "类型")]
+    assert "string" in report.rejects[0].reason
+    assert store.stats().nodes == {"Patent": 1}
