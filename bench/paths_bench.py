@@ -27,8 +27,9 @@ import numpy as np
 from kg.arrays import NODE_TYPE_CODES, REL_TYPE_CODES, GraphArrays
 from kg.errors import NoPath
 from kg.schema import RELATIONS
-from queries.paths import collaboration_paths, tie_graph
+from queries.paths import collaboration_paths
 from queries.recommend.pairing import features_for, recommend_partners
+from queries.ties import tie_index
 
 SHARES = {  # node type → share of N (Field, Region, Chain, ChainSegment fixed below)
     "Enterprise": 0.10,
@@ -153,8 +154,8 @@ def main() -> None:
     print(
         f"graph: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges, built in {t_build:.1f} s"
     )
-    t_ties, H = timed(lambda: tie_graph(G))
-    print(f"tie graph: {H.number_of_edges():,} pairs in {t_ties:.1f} s (once per projection)")
+    t_ties, T = timed(lambda: tie_index(G))
+    print(f"tie index: {T.n_pairs:,} pairs in {t_ties:.1f} s (once per projection)")
     t_feat, _ = timed(lambda: features_for(G, A))
     print(f"pairing features: {t_feat:.1f} s (once per projection)")
     rng = np.random.default_rng(args.seed + 2)
