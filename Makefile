@@ -33,9 +33,12 @@ demo: install
 test: install-dev browser-deps lint typecheck pytest
 
 # Headless Chromium for the browser tests (playwright's own download does not work offline).
+# and a CJK font, without which headless Chromium draws every Chinese character as a box.
 browser-deps:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium chromium-driver) \
 	  || echo "warning: could not install chromium; the browser tests will be skipped" >&2
+	@fc-list :lang=zh 2>/dev/null | grep -q . || (apt-get update && apt-get install -y fonts-wqy-microhei) \
+	  || echo "warning: could not install a CJK font; screenshots will show boxes for Chinese" >&2
 
 lint: install-dev
 	$(BIN)/ruff check .

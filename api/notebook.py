@@ -45,11 +45,13 @@ class Answer(Generic[R]):
 
     def to_frame(self, field: str | None = None) -> pd.DataFrame:
         """The result's main list (or the list ``field``) as a DataFrame, one row per record;
-        a result without a list becomes one row."""
+        a result without a list becomes one row. The main list is the one the result's model
+        names in ``main_list``, else the longest."""
         import pandas as pd
 
         data = self.result.model_dump(mode="json")
         lists = {k: v for k, v in data.items() if isinstance(v, list)}
+        field = field or getattr(type(self.result), "main_list", None)
         if field is not None:
             rows = data[field]
         elif lists:

@@ -215,7 +215,12 @@ def _provenance_shapes(g: Graph) -> None:
 
 @cache
 def shapes_graph() -> Graph:
-    """The shapes as an rdflib graph (cached: treat as read-only)."""
+    """The shapes as an rdflib graph (cached: treat as read-only; never hand it to pyshacl, which
+    adds RDFS/OWL axioms to the shapes graph it is given)."""
+    return _build_shapes()
+
+
+def _build_shapes() -> Graph:
     g = Graph(bind_namespaces="none")
     for prefix, ns in (*v.PREFIXES.items(), ("sh", v.SH), ("ikgsh", v.IKGSH)):
         g.bind(prefix, ns)
@@ -235,7 +240,7 @@ def shapes_turtle() -> str:
     header = (
         "# Generated from kg/schema.py by `python -m kg.shapes > kg/shapes.ttl`; do not edit.\n"
     )
-    return header + shapes_graph().serialize(format="turtle")
+    return header + _build_shapes().serialize(format="turtle")
 
 
 @dataclass(frozen=True)
@@ -307,7 +312,7 @@ def validate(data: Graph, *, base: str | None = None) -> ShaclReport:
 
     base = base or get_settings().rdf_base
     conforms, results, _ = pyshacl.validate(
-        data, shacl_graph=shapes_graph(), inference="none", advanced=False, allow_warnings=False
+        data, shacl_graph=_build_shapes(), inference="none", advanced=False, allow_warnings=False
     )
     names = shapes_graph()
     out: list[Violation] = []

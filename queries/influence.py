@@ -10,7 +10,7 @@ project and ownership (``INVESTED_IN``) edges, weighted by the schema's tie stre
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 import networkx as nx
 import numpy as np
@@ -228,6 +228,8 @@ METRICS = [
 
 
 class ChainInfluence(BaseModel):
+    main_list: ClassVar[str] = "leaders"  # what a notebook's DataFrame view shows
+
     chain_id: str
     chain_name: str
     subgraph_nodes: int

@@ -14,20 +14,16 @@ a constant of :mod:`kg.cypher`.
 
 from __future__ import annotations
 
-import atexit
 import json
-import threading
-import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeVar
-from urllib.parse import unquote, urlsplit
 
 import neo4j
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, RoutingControl
+from neo4j import Driver, ManagedTransaction, Record, RoutingControl
 from neo4j import exceptions as nx
 
 from kg import cypher as C
@@ -44,6 +40,12 @@ from kg.stores.merge import (
     prepare_edges,
     prepare_nodes,
 )
+from kg.stores.neo4j_driver import (
+    _SCHEMA_READY,
+    _key,
+    driver_for,
+    parse_url,
+)
 
 META_ID = "kg"  # the id of the one KGMeta node
 _UNBOUNDED = 2**62  # LIMIT for "no limit"
@@ -51,94 +53,6 @@ _MAX_SEARCH = 1000  # the longest search text, as in SQLite
 _NODE_RESERVED = ("provenance",)
 _EDGE_RESERVED = ("key", "provenance")
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Neo4jTarget:
-    """A parsed store URL: the driver URI without credentials, the auth and the database."""
-
-    uri: str
-    user: str | None = None
-    password: str | None = field(default=None, repr=False)
-    database: str | None = None
-
-    @property
-    def redacted(self) -> str:
-        """The URL as it may appear in messages and cache keys: the password is never shown."""
-        scheme, rest = self.uri.split("://", 1)
-        who = f"{self.user}:***@" if self.user else ""
-        return f"{scheme}://{who}{rest}" + (f"/{self.database}" if self.database else "")
-
-
-def parse_url(url: str) -> Neo4jTarget:
-    """``neo4j://user:pass@host:7687[/database]`` → a ``Neo4jTarget``; ``InvalidInput`` if malformed."""
-    parts = urlsplit(url)
-    if not parts.scheme.startswith(("neo4j", "bolt")) or not parts.hostname:
-        raise InvalidInput("bad Neo4j URL; expected neo4j://user:pass@host:7687[/database]")
-    try:
-        port = parts.port or 7687
-    except ValueError:
-        raise InvalidInput("bad Neo4j URL: the port is not a number") from None
-    database = parts.path.strip("/") or None
-    return Neo4jTarget(
-        uri=f"{parts.scheme}://{parts.hostname}:{port}",
-        user=unquote(parts.username) if parts.username else None,
-        password=unquote(parts.password) if parts.password is not None else None,
-        database=database,
-    )
-
-
-# -- one driver per process and URL ---------------------------------------------------------
-_DRIVERS: dict[tuple[str, str | None, str | None], Driver] = {}
-_SCHEMA_READY: set[tuple[str, str | None, str | None]] = set()
-_DRIVERS_LOCK = threading.Lock()
-
-
-def _key(t: Neo4jTarget) -> tuple[str, str | None, str | None]:
-    return (t.uri, t.user, t.password)
-
-
-def driver_for(target: Neo4jTarget, retries: int) -> Driver:
-    """The process's driver for ``target``, created once and checked with bounded retries."""
-    with _DRIVERS_LOCK:
-        cached = _DRIVERS.get(_key(target))
-        if cached is not None:
-            return cached
-        auth = (target.user or "", target.password or "") if target.user else None
-        drv = GraphDatabase.driver(target.uri, auth=auth, connection_timeout=5.0)
-        last: Exception | None = None
-        for attempt in range(max(1, retries)):
-            try:
-                drv.verify_connectivity()
-                break
-            except nx.AuthError:
-                drv.close()
-                raise StoreUnavailable(
-                    f"Neo4j at {target.redacted} refused the credentials of user {target.user!r}"
-                ) from None
-            except (nx.DriverError, nx.Neo4jError, OSError) as exc:
-                last = exc
-                if attempt + 1 < retries:
-                    time.sleep(min(0.5 * 2**attempt, 5.0))
-        else:
-            drv.close()
-            reason = str(last).replace(target.password or "\0", "***")
-            raise StoreUnavailable(
-                f"cannot reach Neo4j at {target.redacted} after {max(1, retries)} attempt(s): "
-                f"{type(last).__name__}: {reason}"
-            ) from None
-        _DRIVERS[_key(target)] = drv
-        return drv
-
-
-@atexit.register
-def close_drivers() -> None:
-    """Close every cached driver (at exit, or in tests)."""
-    with _DRIVERS_LOCK:
-        for drv in _DRIVERS.values():
-            drv.close()
-        _DRIVERS.clear()
-        _SCHEMA_READY.clear()
 
 
 # -- records ⇄ domain objects ---------------------------------------------------------------

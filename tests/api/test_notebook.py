@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import kg
 from kg.stores.base import GraphStore
+from kg.stores.sqlite import SQLiteStore
+from tests.queries.conftest import chain_edges, chain_nodes
 
 
 def test_open_query_frame_and_view(tiny: GraphStore, neighbour_query: str) -> None:
@@ -33,3 +36,21 @@ def test_importing_kg_does_not_import_the_layers_above() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_influence_frame_is_the_leader_ranking(tmp_path: Path) -> None:
+    """An analyst's `to_frame()` on chain-leader influence is the ranked leaders, not the glossary
+    of metrics (which happens to be the longer list)."""
+    store = SQLiteStore(tmp_path / "chain.sqlite")
+    store.upsert_nodes(chain_nodes())
+    store.upsert_edges(chain_edges())
+    g = kg.open(store.url)
+    try:
+        answer = g.chain_leader_influence("chain:汽车零部件")
+        frame = answer.to_frame()
+        assert len(frame) == len(answer.leaders) and len(answer.metrics) > len(answer.leaders)
+        assert list(frame["id"]) == [leader.id for leader in answer.leaders]
+        assert len(answer.to_frame("metrics")) == len(answer.metrics)
+    finally:
+        g.close()
+        store.close()
