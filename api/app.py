@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
+from api.caching import CachedReads, ResponseCache
 from api.pages import is_page, page_error
 from api.routes import entities, health
 from api.security import AuditLog, require_read_access, secure_settings
@@ -67,7 +68,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.store = store
     app.state.key_check = key_check
     app.state.audit_log = AuditLog(settings.audit_log)
+    # Half the budget for the routes' cache (validated parameters), half for the URLs the
+    # middleware answers before routing; they share most bodies.
+    app.state.response_cache = ResponseCache(settings.response_cache_mb * MB // 2)
     app.add_middleware(BodyLimit, limit=lambda: settings.max_upload_mb * MB)
+    app.add_middleware(CachedReads, max_bytes=settings.response_cache_mb * MB // 2)
 
     @app.exception_handler(KGError)
     async def kg_error(request: Request, exc: KGError) -> Response:

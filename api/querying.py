@@ -9,10 +9,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, Field, create_model
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import CacheDep, SettingsDep, StoreDep
 from kg.settings import Settings
 from kg.stores.base import GraphStore
 from queries.registry import NamedQuery, QueryContext, get_query, run_query
@@ -76,6 +77,7 @@ def expose(
     params: list[inspect.Parameter] = [
         inspect.Parameter("store", inspect.Parameter.KEYWORD_ONLY, annotation=StoreDep),
         inspect.Parameter("settings", inspect.Parameter.KEYWORD_ONLY, annotation=SettingsDep),
+        inspect.Parameter("cache", inspect.Parameter.KEYWORD_ONLY, annotation=CacheDep),
     ]
     url_of = {field: url for url, field in in_path.items()}
     for field, info in q.params.model_fields.items():
@@ -118,14 +120,19 @@ def expose(
             ),
         ]
 
-    async def endpoint(**kwargs: Any) -> BaseModel:
-        store, settings = kwargs.pop("store"), kwargs.pop("settings")
+    async def endpoint(**kwargs: Any) -> Response:
+        store, settings, cache = kwargs.pop("store"), kwargs.pop("settings"), kwargs.pop("cache")
         limit, offset = kwargs.pop("limit", None), kwargs.pop("offset", None)
         values = {in_path.get(k, k): v for k, v in kwargs.items()}
-        result = await answer(store, settings, name, values)
-        if paginate is None or limit is None or offset is None:
-            return result
-        return page_of(result, response_model, paginate, limit, offset)
+
+        async def compute() -> BaseModel:
+            result = await answer(store, settings, name, values)
+            if paginate is None or limit is None or offset is None:
+                return result
+            return page_of(result, response_model, paginate, limit, offset)
+
+        page = {"limit": limit, "offset": offset} if paginate is not None else {}
+        return await cache.respond(store, path, {**values, **page}, compute)
 
     endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     endpoint.__name__ = name

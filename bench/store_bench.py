@@ -93,7 +93,9 @@ def _batches(items: Iterator[T], size: int) -> Iterator[list[T]]:
 def _baseline_rows_per_s(workdir: Path, rows: int) -> float:
     """Plain indexed SQLite insert in one transaction (the brief measured 171k rows/s here):
     the same-run yardstick that makes our upsert rate comparable on a loaded machine."""
-    conn = sqlite3.connect(workdir / "baseline.sqlite")
+    path = workdir / f"baseline-{rows}.sqlite"
+    path.unlink(missing_ok=True)
+    conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("CREATE TABLE t (id TEXT PRIMARY KEY, a TEXT, b TEXT, c INTEGER)")
     conn.execute("CREATE INDEX t_b ON t(b)")

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     api_key_hash: str | None = Field(default=None, description="sha256 hex of the write key")
     read_requires_key: bool = False
     max_upload_mb: int = 50
+    response_cache_mb: int = Field(
+        default=64, ge=0, description="JSON bodies of read routes kept per store version (0: off)"
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     lang: str = "zh"

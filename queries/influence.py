@@ -18,9 +18,10 @@ import scipy.sparse as sp
 from pydantic import BaseModel, Field
 from scipy.sparse.csgraph import connected_components
 
-from kg.arrays import REL_TYPE_CODES, GraphArrays
+from kg.arrays import NODE_TYPE_CODES, REL_TYPE_CODES, GraphArrays
 from kg.projection import tie_weight
 from queries.chains import chain_members
+from queries.derived import derived
 from queries.registry import QueryContext, named_query
 from queries.scope import (
     RESEARCH_TYPES,
@@ -62,9 +63,32 @@ class ChainSubgraph:
 def chain_subgraph(
     G: nx.MultiDiGraph, chain: str, arrays: GraphArrays | None = None
 ) -> ChainSubgraph:
-    """The subgraph of ``chain`` (an id). Nodes come from local neighbourhoods in ``G``; the ties
-    among them from ``arrays`` when given (vectorised), else from ``G``. Never converts all of G."""
+    """The subgraph of ``chain`` (an id). With ``arrays``, nodes and ties come from a tie matrix
+    derived once per array projection (vectorised); else from local neighbourhoods in ``G``.
+    Never converts all of G."""
     roles = chain_members(G, chain)
+    if arrays is not None:
+        ids, a = _subgraph_from_arrays(arrays, roles)
+    else:
+        ids, a = _subgraph_from_graph(G, roles)
+    a.setdiag(0)
+    a.eliminate_zeros()
+    nodes_attr = G._node
+    types = [nodes_attr[x]["type"] for x in ids]
+    return ChainSubgraph(
+        ids=ids,
+        index={n: i for i, n in enumerate(ids)},
+        adjacency=a,
+        roles=roles,
+        research=np.array([t in RESEARCH_TYPES for t in types], dtype=bool),
+        sme=np.array([x in roles and is_sme(nodes_attr[x]) for x in ids], dtype=bool),
+    )
+
+
+def _subgraph_from_graph(
+    G: nx.MultiDiGraph, roles: dict[str, str]
+) -> tuple[list[str], sp.csr_array]:
+    """Members, their research partners and projects, and those projects' research participants."""
     nodes_attr = G._node
     keep: set[str] = set(roles)
     projects: set[str] = set()
@@ -80,31 +104,6 @@ def chain_subgraph(
     keep |= projects
     ids = sorted(keep)
     index = {n: i for i, n in enumerate(ids)}
-    src, dst, w = (
-        _ties_from_arrays(arrays, ids) if arrays is not None else _ties_from_graph(G, index)
-    )
-    n = len(ids)
-    a = sp.csr_array(
-        (np.concatenate([w, w]), (np.concatenate([src, dst]), np.concatenate([dst, src]))),
-        shape=(n, n),
-    )
-    a.sum_duplicates()
-    a.setdiag(0)
-    a.eliminate_zeros()
-    types = [nodes_attr[x]["type"] for x in ids]
-    return ChainSubgraph(
-        ids=ids,
-        index=index,
-        adjacency=a,
-        roles=roles,
-        research=np.array([t in RESEARCH_TYPES for t in types], dtype=bool),
-        sme=np.array([x in roles and is_sme(nodes_attr[x]) for x in ids], dtype=bool),
-    )
-
-
-def _ties_from_graph(
-    G: nx.MultiDiGraph, index: dict[str, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     src: list[int] = []
     dst: list[int] = []
     w: list[float] = []
@@ -115,18 +114,58 @@ def _ties_from_graph(
                 src.append(i)
                 dst.append(j)
                 w.append(float(d.get("weight", tie_weight(d["type"], None))))
-    return np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64), np.asarray(w)
+    n = len(ids)
+    s, t = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
+    a = sp.csr_array(
+        (np.concatenate([w, w]), (np.concatenate([s, t]), np.concatenate([t, s]))), shape=(n, n)
+    )
+    a.sum_duplicates()
+    return ids, a
 
 
-def _ties_from_arrays(
-    arrays: GraphArrays, ids: list[str]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    local = np.full(arrays.n, -1, dtype=np.int64)
-    local[[arrays.index[x] for x in ids]] = np.arange(len(ids))
-    codes = np.array([REL_TYPE_CODES[r] for r in TIE_RELS], dtype=arrays.rel_type.dtype)
-    ls, ld = local[arrays.src], local[arrays.dst]
-    mask = (ls >= 0) & (ld >= 0) & np.isin(arrays.rel_type, codes)
-    return ls[mask], ld[mask], arrays.weight[mask]
+def tie_matrix(arrays: GraphArrays) -> sp.csr_array:
+    """Symmetric weighted adjacency of the whole projection's ``TIE_RELS`` edges (parallel edges
+    summed), derived once per array projection."""
+
+    def build() -> sp.csr_array:
+        codes = np.array([REL_TYPE_CODES[r] for r in TIE_RELS], dtype=arrays.rel_type.dtype)
+        mask = np.isin(arrays.rel_type, codes)
+        s, d, w = arrays.src[mask], arrays.dst[mask], arrays.weight[mask]
+        a = sp.csr_array(
+            (np.concatenate([w, w]), (np.concatenate([s, d]), np.concatenate([d, s]))),
+            shape=(arrays.n, arrays.n),
+        )
+        a.sum_duplicates()
+        return a
+
+    return derived(arrays, "chain_tie_matrix", build)
+
+
+def _subgraph_from_arrays(
+    arrays: GraphArrays, roles: dict[str, str]
+) -> tuple[list[str], sp.csr_array]:
+    """As :func:`_subgraph_from_graph`, on the tie matrix (projects are only ever tied to the
+    organisations and talents that lead or join them, see ``kg.schema``)."""
+    t = tie_matrix(arrays)
+    codes = arrays.node_type
+    research = np.array([NODE_TYPE_CODES[x] for x in sorted(RESEARCH_TYPES)], dtype=codes.dtype)
+    members = np.array(sorted(arrays.index[x] for x in roles), dtype=np.int64)
+    near = np.unique(t[members].indices) if len(members) else members
+    projects = near[codes[near] == NODE_TYPE_CODES["Project"]]
+    via = np.unique(t[projects].indices) if len(projects) else projects
+    keep = np.unique(
+        np.concatenate(
+            [
+                members,
+                near[np.isin(codes[near], research)],
+                projects,
+                via[np.isin(codes[via], research)],
+            ]
+        )
+    )
+    ids = sorted(arrays.ids[i] for i in keep)
+    order = np.array([arrays.index[x] for x in ids], dtype=np.int64)
+    return ids, sp.csr_array(t[order][:, order])
 
 
 class EnterpriseBrief(BaseModel):
@@ -249,30 +288,83 @@ def _research_reach(a: sp.csr_array, research: np.ndarray, sme: np.ndarray) -> n
     return (one | two) & sme
 
 
-def _reaches_research(a: sp.csr_array, research: np.ndarray) -> np.ndarray:
-    """Mask of nodes whose connected component holds a research node."""
-    _, comp = connected_components(a, directed=False)
-    return np.isin(comp, np.unique(comp[research]))
+@dataclass(frozen=True)
+class _Baseline:
+    """What removals are compared with, computed once per chain."""
+
+    members: np.ndarray  # bool: chain member
+    components: np.ndarray  # component label of each node
+    with_research: np.ndarray  # bool: its component holds a research node
+    reach: np.ndarray  # bool: SME within two hops of a research node
+
+    @classmethod
+    def of(cls, sg: ChainSubgraph) -> _Baseline:
+        _, comp = connected_components(sg.adjacency, directed=False)
+        return cls(
+            members=np.array([x in sg.roles for x in sg.ids], dtype=bool),
+            components=comp,
+            with_research=np.isin(comp, comp[sg.research]),
+            reach=_research_reach(sg.adjacency, sg.research, sg.sme),
+        )
 
 
-def _removal(
-    G: nx.MultiDiGraph, sg: ChainSubgraph, i: int, reach_before: np.ndarray
-) -> RemovalImpact:
-    """Remove node ``i``'s ties and compare: research access, pieces, two-hop research reach."""
-    a = sg.adjacency
-    after = without(a, i)
-    others = np.arange(sg.n) != i
-    members = np.array([x in sg.roles for x in sg.ids], dtype=bool)
-    lost = _reaches_research(a, sg.research) & ~_reaches_research(after, sg.research)
-    cut = np.flatnonzero(members & lost & others)
-    n_before, _ = connected_components(a, directed=False)
-    n_after, _ = connected_components(after, directed=False)
+def _removal(G: nx.MultiDiGraph, sg: ChainSubgraph, i: int, base: _Baseline) -> RemovalImpact:
+    """Remove node ``i``'s ties and compare with ``base``: only ``i``'s component can split, and
+    only nodes within two hops of ``i`` can lose their two-hop research reach."""
+    after = without(sg.adjacency, i)
+    piece = np.flatnonzero(base.components == base.components[i])
+    piece = piece[piece != i]
+    _, comp = connected_components(after, directed=False)
+    pieces = np.unique(comp[piece])
+    lost = np.zeros(sg.n, dtype=bool)
+    if base.with_research[i]:
+        lost[piece] = ~np.isin(comp[piece], comp[sg.research])
+    cut = np.flatnonzero(base.members & lost)
+    near = within_two_hops(sg.adjacency, i)
     reach_after = _research_reach(after, sg.research, sg.sme)
     return RemovalImpact(
         cut_off=[EnterpriseBrief(id=sg.ids[j], name=name_of(G, sg.ids[j])) for j in cut],
-        components_added=int(n_after - 1 - n_before),  # i itself is now a piece of its own
-        reach_drop=int((reach_before & others).sum() - (reach_after & others).sum()),
+        components_added=max(len(pieces) - 1, 0),
+        reach_drop=int(base.reach[near].sum() - reach_after[near].sum()),
     )
+
+
+def _suppliers_and_partners(
+    G: nx.MultiDiGraph, x: str, arrays: GraphArrays | None = None
+) -> set[str]:
+    """Enterprises that supply ``x`` and organisations it cooperates with: from a matrix derived
+    once per array projection when given, else one pass over its edges (a leader has thousands)."""
+    if arrays is not None:
+        m = embedding_matrix(arrays)
+        i = arrays.index[x]
+        return {arrays.ids[j] for j in m.indices[m.indptr[i] : m.indptr[i + 1]]}
+    nodes = G._node
+    found = {
+        u
+        for u, d in ties(G, x, ("SUPPLIES", "COLLABORATES_WITH"), "in")
+        if d["type"] == "COLLABORATES_WITH" or nodes[u]["type"] == "Enterprise"
+    }
+    return found | {v for v, _ in ties(G, x, ("COLLABORATES_WITH",), "out")}
+
+
+def embedding_matrix(arrays: GraphArrays) -> sp.csr_array:
+    """Row x: its suppliers (enterprises that ``SUPPLIES`` it) and cooperation partners."""
+
+    def build() -> sp.csr_array:
+        rel, src, dst = arrays.rel_type, arrays.src, arrays.dst
+        supply = (rel == REL_TYPE_CODES["SUPPLIES"]) & (
+            arrays.node_type[src] == NODE_TYPE_CODES["Enterprise"]
+        )
+        coop = rel == REL_TYPE_CODES["COLLABORATES_WITH"]
+        rows = np.concatenate([dst[supply], dst[coop], src[coop]])
+        cols = np.concatenate([src[supply], src[coop], dst[coop]])
+        m = sp.csr_array(
+            (np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(arrays.n, arrays.n)
+        )
+        m.sum_duplicates()
+        return m
+
+    return derived(arrays, "chainembedding_matrix", build)
 
 
 def candidates(sg: ChainSubgraph, G: nx.MultiDiGraph, k: int) -> list[str]:
@@ -304,7 +396,7 @@ def chain_leader_influence(
     pr = pagerank(a, tol=1e-9)
     k = BETWEENNESS_SAMPLES if sg.n > EXACT_BETWEENNESS_MAX else None
     bc, sampled = betweenness(a, k=k, seed=seed)
-    reach_before = _research_reach(a, sg.research, sg.sme)
+    base = _Baseline.of(sg)
     own_research = (a @ sg.research.astype(np.float64)) > 0
     regions: frozenset[str] | None = None
     results = []
@@ -314,13 +406,11 @@ def chain_leader_influence(
         reach = near[sg.sme[near]]
         offers = bool(sg.research[near].any())
         bridged = int((~own_research[reach]).sum()) if offers else 0
-        embed = tied(G, x, ("SUPPLIES",), ("Enterprise",), "in") | tied(
-            G, x, ("COLLABORATES_WITH",)
-        )
+        embed = _suppliers_and_partners(G, x, arrays)
         if embed and regions is None and any(G.nodes[e].get("local") is None for e in embed):
             regions = local_regions(G)
         local = sum(is_local(G, e, regions or frozenset()) for e in embed)
-        removal = _removal(G, sg, i, reach_before)
+        removal = _removal(G, sg, i, base)
         results.append(
             _influence(
                 G,
@@ -410,22 +500,32 @@ def _influence(
 
 def leader_opportunities(G: nx.MultiDiGraph, sg: ChainSubgraph) -> list[Opportunity]:
     """SMEs tied to a leader (directly or through a shared project) without a university or lab
-    partner, with the leader's university/lab partners that work in their fields."""
+    partner, with the leader's university/lab partners that work in their fields.
+
+    Read from the chain's subgraph, which holds every member's ties to research organisations and
+    projects: by the schema an enterprise and a university or lab are tied only by cooperation,
+    and a project only to those who lead or join it."""
     out = []
     nodes = G._node
+    a = sg.adjacency
+    ptr, idx = a.indptr, a.indices
+    own_research = (a @ sg.research.astype(np.float64)) > 0
     for leader in sorted(x for x, r in sg.roles.items() if r == "leader"):
-        partners = sorted(tied(G, leader, ("COLLABORATES_WITH",), RESEARCH_TYPES))
+        near = idx[ptr[sg.index[leader]] : ptr[sg.index[leader] + 1]]
+        partners = sorted(sg.ids[j] for j in near if sg.research[j])
         partner_fields = {p: fields_of(G, p) for p in partners}
         how: dict[str, set[str]] = {}
-        for v, d in ties(G, leader, TIE_RELS):
-            if v in sg.roles and v != leader:
-                how.setdefault(v, set()).add(d["type"])
+        for j in near:
+            v = sg.ids[j]
+            if v in sg.roles:
+                how.setdefault(v, set()).update(_tie_types(G, leader, v))
             elif nodes[v]["type"] == "Project":
-                for m in tied(G, v, _PROJECT_RELS, ("Enterprise",), "in"):
+                for q in idx[ptr[j] : ptr[j + 1]]:
+                    m = sg.ids[q]
                     if m in sg.roles and m != leader:
                         how.setdefault(m, set()).add("PROJECT")
         for sme in sorted(how):
-            if not sg.sme[sg.index[sme]] or tied(G, sme, ("COLLABORATES_WITH",), RESEARCH_TYPES):
+            if not sg.sme[sg.index[sme]] or own_research[sg.index[sme]]:
                 continue
             wants = fields_of(G, sme)
             matches = [
@@ -451,6 +551,12 @@ def leader_opportunities(G: nx.MultiDiGraph, sg: ChainSubgraph) -> list[Opportun
     return out
 
 
+def _tie_types(G: nx.MultiDiGraph, u: str, v: str) -> set[str]:
+    """Relation types of the ``TIE_RELS`` edges between ``u`` and ``v``, either direction."""
+    keyed = [*G._succ[u].get(v, {}).values(), *G._pred[u].get(v, {}).values()]
+    return {d["type"] for d in keyed if d["type"] in TIE_RELS}
+
+
 class InfluenceParams(BaseModel):
     chain: str = Field(min_length=1, description="chain id (chain:汽车零部件) or name")
     candidates: int = Field(3, ge=0, le=50, description="non-leader members to assess as well")
@@ -468,5 +574,5 @@ class InfluenceParams(BaseModel):
 def _chain_leader_influence(ctx: QueryContext, p: InfluenceParams) -> ChainInfluence:
     window = window_to(p.year)
     return chain_leader_influence(
-        ctx.graph(window), None, p.chain, k_candidates=p.candidates, seed=p.seed
+        ctx.graph(window), ctx.arrays(window), p.chain, k_candidates=p.candidates, seed=p.seed
     )

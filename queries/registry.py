@@ -83,13 +83,23 @@ def named_query(
 
 
 def load_all() -> dict[str, NamedQuery]:
-    """Import every module of the ``queries`` package so that each registers its queries."""
+    """Import every module of the ``queries`` package so that each registers its queries.
+
+    Lists the package once per process: every API request asks for its query by name, and a
+    directory listing per request cost more than a cached answer."""
+    global _LOADED
+    if _LOADED:
+        return REGISTRY
     import queries
 
     for mod in pkgutil.iter_modules(queries.__path__):
         if mod.name != "registry":
             importlib.import_module(f"queries.{mod.name}")
+    _LOADED = True
     return REGISTRY
+
+
+_LOADED = False
 
 
 def get_query(name: str) -> NamedQuery:

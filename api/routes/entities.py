@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import StoreDep
+from api.deps import CacheDep, StoreDep
 from api.schemas import ErrorOut, NodeOut, Page
 from api.security import AuditDep, WriteKey
-from kg.schema import NodeType
+from kg.schema import NodeType, label
+from kg.stores.base import GraphStore
 
 router = APIRouter(prefix="/entities", tags=["entities"])
 
@@ -20,6 +23,7 @@ Lang = Literal["zh", "en"]
 @router.get("", response_model=Page[NodeOut])
 async def search_entities(
     store: StoreDep,
+    cache: CacheDep,
     q: Annotated[
         str, Query(min_length=1, max_length=200, description="名称/简称/代码中的任意片段")
     ],
@@ -29,16 +33,24 @@ async def search_entities(
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     lang: Lang = "zh",
-) -> Page[NodeOut]:
+) -> Response:
     """Search entities by any part of their name, alias or id: “万丰” finds 浙江万丰奥威汽轮股份有限公司."""
-    found = store.search(q, types=[t.value for t in type or []], limit=limit + 1, offset=offset)
-    more = len(found) > limit
-    return Page[NodeOut](
-        items=[NodeOut.of(n, lang) for n in found[:limit]],
-        limit=limit,
-        offset=offset,
-        next_offset=offset + limit if more else None,
-    )
+    types = sorted(t.value for t in type or [])
+
+    async def compute() -> Page[NodeOut]:
+        found = await run_in_threadpool(
+            store.search, q, types=types, limit=limit + 1, offset=offset
+        )
+        more = len(found) > limit
+        return Page[NodeOut](
+            items=[NodeOut.of(n, lang) for n in found[:limit]],
+            limit=limit,
+            offset=offset,
+            next_offset=offset + limit if more else None,
+        )
+
+    params = {"q": q, "type": types, "limit": limit, "offset": offset, "lang": lang}
+    return await cache.respond(store, "/entities", params, compute)
 
 
 class NeighbourOut(NodeOut):
@@ -56,13 +68,22 @@ class EntityOut(NodeOut):
 @router.get("/{entity_id:path}", response_model=EntityOut)
 async def get_entity(
     store: StoreDep,
+    cache: CacheDep,
     entity_id: str,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     lang: Lang = "zh",
-) -> EntityOut:
+) -> Response:
     """An entity with its properties, provenance and (up to ``limit``) neighbours."""
-    from kg.schema import label
+    params = {"id": entity_id, "limit": limit, "lang": lang}
+    return await cache.respond(
+        store,
+        "/entities/{id}",
+        params,
+        lambda: run_in_threadpool(_entity, store, entity_id, limit, lang),
+    )
 
+
+def _entity(store: GraphStore, entity_id: str, limit: int, lang: str) -> EntityOut:
     node = store.get_node(entity_id)
     nbrs = store.neighbours(entity_id, limit=limit)
     return EntityOut(

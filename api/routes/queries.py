@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import CacheDep, SettingsDep, StoreDep
 from api.querying import answer, params_from_pairs
 from api.schemas import Page
 from queries.registry import NamedQuery, get_query, load_all
@@ -67,12 +68,14 @@ async def describe_query(name: str) -> QueryInfo:
 
 @router.get("/{name}", response_model=dict[str, Any])
 async def ask_query(
-    name: str, request: Request, store: StoreDep, settings: SettingsDep
-) -> dict[str, Any]:
+    name: str, request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep
+) -> Response:
     """Answer query ``name`` with the query-string parameters (``/queries/chain_view?chain=…``);
     repeat a name or separate with commas for list parameters. The typed route of each query
     (``/paths``, ``/chains/{id}`` …) documents the result schema."""
     q = _known(name)
     pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    result = await answer(store, settings, name, params_from_pairs(q, pairs))
-    return result.model_dump(mode="json")
+    params = params_from_pairs(q, pairs)
+    return await cache.respond(
+        store, f"/queries/{name}", params, lambda: answer(store, settings, name, params)
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -166,3 +167,61 @@ def test_save_upload_stops_at_the_limit(tmp_path: Path) -> None:
         save_upload(io.BytesIO(b"a" * 5000), "x.csv", directory=tmp_path, max_bytes=4096)
     assert list(tmp_path.iterdir()) == []
     assert set(KINDS) >= {".csv", ".xlsx", ".json", ".ttl", ".nt"}
+
+
+def _operations(client: TestClient) -> list[tuple[str, str]]:
+    """(method, URL) of every operation in the app's OpenAPI document, path parameters filled
+    with an entity of the tiny graph (a name that is not an entity still reaches the route)."""
+    out = []
+    for template, ops in client.get("/openapi.json").json()["paths"].items():
+        url = re.sub(r"{[^}]+}", "talent:张三", template)
+        out += [(method.upper(), url) for method in ops]
+    return out
+
+
+def test_every_write_route_needs_the_key(client: TestClient, tiny: GraphStore) -> None:
+    """Walks the whole API, so a write route added later without the key check fails here."""
+    before = (tiny.version, tiny.stats())
+    writes = [(m, u) for m, u in _operations(client) if m != "GET"]
+    assert {m for m, _ in writes} >= {"POST", "DELETE"}
+    for method, url in writes:
+        for headers in ({}, {"X-API-Key": "wrong"}):
+            r = client.request(method, url, headers=headers)
+            assert r.status_code == 401 and r.json()["code"] == "unauthorized", (method, url)
+    assert (tiny.version, tiny.stats()) == before
+
+
+def test_keyed_reads_cover_every_route_but_health(tiny: GraphStore, tmp_path: Path) -> None:
+    """With ``read_requires_key`` nothing but the liveness probe (and the API's own description)
+    answers without the key: JSON routes, dashboard pages and visualisations alike."""
+    with _client(tiny, tmp_path, api_key=KEY, read_requires_key=True) as c:
+        reads = [u for m, u in _operations(c) if m == "GET" and u != "/health"]
+        assert {"/entities", "/paths", "/ui/search", "/stats"} <= set(reads)
+        for url in reads:
+            r = c.get(url)
+            assert r.status_code == 401, url
+            assert c.get(url, headers={"X-API-Key": KEY}).status_code != 401, url
+        assert c.get("/health").status_code == 200
+
+
+def test_an_unexpected_error_is_a_500_that_shows_nothing_inside(
+    tiny: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug or a failing disk: the client learns that it failed, not where or why."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk failure at /srv/ikg/secret/kg.sqlite")
+
+    monkeypatch.setattr(tiny, "search", broken)
+    settings = Settings(store=tiny.url, audit_log=tmp_path / "audit.jsonl")
+    with TestClient(create_app(settings, store=tiny), raise_server_exceptions=False) as c:
+        r = c.get("/entities", params={"q": "公司"})
+        assert r.status_code == 500 and r.json() == {
+            "status": 500,
+            "code": "internal_error",
+            "message": "internal error; see the server log",
+        }
+        page = c.get("/ui/search", params={"q": "公司"})
+        assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
+        for body in (r.text, page.text):
+            assert "secret" not in body and "Traceback" not in body and ".py" not in body

@@ -6,9 +6,12 @@ import networkx as nx
 import pytest
 
 from kg.errors import EntityNotFound
+from kg.projection import project
 from kg.stores.base import GraphStore
 from queries.chains import chain_view
+from queries.gaps import collaboration_gaps
 from queries.registry import QueryContext, run_query
+from tests.queries.conftest import edge, node
 
 
 def test_segments_upstream_to_downstream_with_members_and_support(
@@ -35,6 +38,41 @@ def test_segments_upstream_to_downstream_with_members_and_support(
     assert view.leaders == ["enterprise:L"] and view.member_count == 5
     assert view.segments[0].downstream == ["segment:汽车零部件/零部件"]
     assert "材料" in view.explanation_zh and "材料" in view.explanation_en
+
+
+def test_a_platform_supports_a_segment_but_is_no_research_support(
+    chain_store: GraphStore,
+) -> None:
+    """A public service platform working in 材料科学 is declared IN_SEGMENT 材料 (support) and A
+    joins it: it supports 材料 both explicitly and through A, in 材料科学. It is no lab or
+    university, so 材料 stays the chain's research gap, now listing the platform."""
+    chain_store.upsert_nodes(
+        [
+            node(
+                "platform:材料平台",
+                "Platform",
+                "材料公共服务平台",
+                kind="公共服务平台",
+                fields=["材料科学"],
+            )
+        ]
+    )
+    chain_store.upsert_edges(
+        [
+            edge("platform:材料平台", "IN_SEGMENT", "segment:汽车零部件/材料", role="support"),
+            edge("enterprise:A", "PARTICIPATES_IN", "platform:材料平台", year=2024),
+        ]
+    )
+    g = project(chain_store)
+    materials = chain_view(g, "汽车零部件").segments[0]
+    assert [
+        (s.id, s.type, s.kind, s.via_members, s.shared_fields) for s in materials.supporters
+    ] == [("platform:材料平台", "Platform", "both", ["enterprise:A"], ["材料科学"])]
+    assert not materials.has_research_support
+    gaps = collaboration_gaps(g, "汽车零部件").unsupported_segments
+    assert [(s.segment_id, s.platforms) for s in gaps] == [
+        ("segment:汽车零部件/材料", ["材料公共服务平台"])
+    ]
 
 
 def test_cycle_is_reported_not_looped(chain_graph: nx.MultiDiGraph) -> None:

@@ -1,7 +1,7 @@
 """The bad-input corpus: source files as analysts really send them, and the mappings they go with.
 
 Small files are written by the functions here (each test writes what it needs into ``tmp_path``);
-large ones (a 10 MB cell, hundreds of thousands of rows) are generated and streamed, never committed.
+large ones (a 10 MB cell, a million rows) are generated and streamed, never committed.
 ``python -m tests.reliability.corpus OUT`` writes the whole small corpus to a folder for a look.
 """
 
@@ -31,6 +31,13 @@ edges:
   - {type: LOCATED_IN, from: enterprise, to: region}
 """
 HEADER = "统一社会信用代码,企业名称,营业收入（万元）,成立年份,是否高新技术企业,所在乡镇\n"
+
+# The same list cut to its two identifying columns: what a million-row file is tested with.
+ENTERPRISE_KEYS = """
+name: 企业名录
+nodes:
+  enterprise: {type: Enterprise, name: 企业名称, key: 统一社会信用代码}
+"""
 
 # Patents name their applicants, who must already be in the graph (``create: false``).
 PATENTS = """

@@ -111,3 +111,39 @@ def test_process_reader_sees_whole_batches(path: Path) -> None:
     result = out.get(timeout=120)
     reader.join(60)
     _check(*result)
+
+
+def test_api_reader_sees_whole_batches_and_never_a_stale_answer(path: Path, tmp_path: Path) -> None:
+    """The API beside a CLI ingest: its searches and entity pages (cached by store version) show
+    each batch whole or not at all, and once the writer is done, every answer shows all of them."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from kg.settings import Settings
+
+    settings = Settings(store=f"sqlite:///{path}", audit_log=tmp_path / "audit.jsonl")
+    counts: list[int] = []
+    found: dict[int, list[int]] = {b: [] for b in range(BATCHES)}
+    stop = threading.Event()
+
+    def read_all(client: TestClient) -> None:
+        page = client.get("/entities/university:浙江大学", params={"limit": 1000})
+        counts.append(page.json()["neighbour_count"])
+        for b in range(BATCHES):
+            hits = client.get("/entities", params={"q": f"批次企业{b:03d}-", "limit": 200})
+            found[b].append(len(hits.json()["items"]))
+
+    with TestClient(create_app(settings)) as client:
+        read_all(client)
+        writer = threading.Thread(target=lambda: (_write(path), stop.set()))
+        writer.start()
+        while not stop.is_set():
+            read_all(client)
+        writer.join(120)
+        read_all(client)  # after the last batch
+
+    assert all(c % BATCH == 0 for c in counts) and counts == sorted(counts), counts
+    assert counts[-1] == 1000  # 5,000 partners, the page lists its limit
+    for b, seen in found.items():
+        assert set(seen) <= {0, BATCH} and seen == sorted(seen), (b, seen)
+        assert seen[-1] == BATCH, f"batch {b} still missing after the writer finished"
