@@ -1,124 +1,29 @@
 """Collaboration paths: how two entities are connected, through which people, projects, patents and
 labs, strongest ties first, each step explained in Chinese and English.
 
-The projection (a typed ``MultiDiGraph``) is collapsed once per graph into an undirected *tie
-graph*: each pair of nodes keeps its ties (one per relation type, parallel edges merged), the
-strongest first, and an edge cost ``1 / strength``::
-
-    strength = weight · (1 + 0.25·ln n) · (1 + 0.5·r)
-
-``weight`` is the strongest tie weight among the parallel edges of that type (the relation's default
-from kg/schema.py unless the edge sets its own), ``n`` how many there are (repeated agreements,
-several joint patents), and ``r`` ∈ [0, 1] their recency: 1 for a tie that still holds (open-ended
-or timeless) or was last seen in the graph's latest year, falling linearly to 0 over 10 years.
-The k cheapest simple paths (Yen's algorithm, networkx ``shortest_simple_paths``) of at most
-``max_hops`` hops are returned.
+The projection is seen as an undirected graph of ties (queries/ties.py: one tie per relation type
+between two nodes, strength from its weight, repeats and recency; a step costs ``1 / strength``).
+The k cheapest simple paths of at most ``max_hops`` hops are returned (queries/path_search.py:
+best-first search on the tie graph's cached CSR, guided by a bounded Dijkstra from the other end).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from itertools import pairwise
-from typing import Any, NamedTuple
 
 import networkx as nx
+import numpy as np
 from pydantic import BaseModel, Field
 
+from kg.arrays import NODE_TYPE_CODES
 from kg.errors import InvalidInput, NoPath
 from kg.schema import NODE_TYPES, RELATIONS
-from queries.derived import derived
+from queries.path_search import cheapest_paths, fewest_hops
 from queries.registry import QueryContext, named_query
 from queries.resolve import resolve_entity
-
-COUNT_BONUS = 0.25
-RECENCY_BONUS = 0.5
-RECENCY_SPAN = 10
-# Hop-ball pruning (keep only nodes within max_hops of both ends) is worth its full scan of the
-# balls on county-scale graphs only; beyond this many nodes per ball the search runs on the whole
-# tie graph, bounded by the generator's cap and the fewest-hop fallback.
-BALL_BUDGET = 20_000
-
-
-class Tie(NamedTuple):
-    """All edges of one relation type between two nodes, in their real direction."""
-
-    rel: str
-    source: str
-    target: str
-    weight: float
-    edge_count: int
-    year_from: int | None
-    year_to: int | None
-    strength: float
-
-
-def tie_strength(weight: float, count: int, last_year: int | None, ref_year: int | None) -> float:
-    """Strength of a tie: weight, boosted for repeats and for recency (see the module docstring).
-
-    ``last_year`` is ``None`` for a tie that still holds.
-
-    >>> round(tie_strength(1.0, 1, None, 2025), 3), round(tie_strength(1.0, 1, 2015, 2025), 3)
-    (1.5, 1.0)
-    """
-    if last_year is None or ref_year is None:
-        recency = 1.0
-    else:
-        recency = max(0.0, 1.0 - (ref_year - last_year) / RECENCY_SPAN)
-    return weight * (1.0 + COUNT_BONUS * math.log(count)) * (1.0 + RECENCY_BONUS * recency)
-
-
-def tie_graph(G: nx.MultiDiGraph) -> nx.Graph:
-    """The undirected tie graph of ``G`` (built once per projection): edge data ``cost`` (of the
-    strongest tie) and ``ties`` (strongest first)."""
-    return derived(G, "tie_graph", lambda: _collapse(G))
-
-
-def _collapse(G: nx.MultiDiGraph) -> nx.Graph:
-    # (u, v, rel) → [max weight, count, min year_from, max year_to, still holds]
-    groups: dict[tuple[str, str, str], list[Any]] = {}
-    ref_year: int | None = None
-    for u, v, d in G.edges(data=True):
-        if u == v:
-            continue
-        rel = d.get("type", "")
-        spec = RELATIONS.get(rel)
-        if spec is not None and spec.symmetric and v < u:
-            u, v = v, u
-        w = float(d.get("weight", spec.weight if spec else 0.5))
-        y0, y1 = d.get("year_from"), d.get("year_to")
-        holds = y1 is None
-        if y1 is not None:
-            ref_year = y1 if ref_year is None else max(ref_year, y1)
-        g = groups.get((u, v, rel))
-        if g is None:
-            groups[(u, v, rel)] = [w, 1, y0, y1, holds]
-            continue
-        g[0] = max(g[0], w)
-        g[1] += 1
-        if y0 is not None:
-            g[2] = y0 if g[2] is None else min(g[2], y0)
-        if y1 is not None:
-            g[3] = y1 if g[3] is None else max(g[3], y1)
-        g[4] = g[4] or holds
-    H = nx.Graph()
-    H.add_nodes_from(G)
-    adj = H._adj
-    for (u, v, rel), (w, n, y0, y1, holds) in groups.items():
-        strength = tie_strength(w, n, None if holds else y1, ref_year)
-        if strength <= 0:
-            continue
-        tie = Tie(rel, u, v, w, n, y0, None if holds else y1, strength)
-        d = adj[u].get(v)
-        if d is None:
-            d = {"cost": 1.0 / strength, "ties": (tie,)}
-            adj[u][v] = d
-            adj[v][u] = d
-        else:
-            d["ties"] = tuple(sorted((*d["ties"], tie), key=lambda t: -t.strength))
-            d["cost"] = 1.0 / d["ties"][0].strength
-    return H
-
+from queries.ties import Tie, TieIndex, tie_index, ties_between
 
 # --- result models -------------------------------------------------------------------------------
 
@@ -202,33 +107,26 @@ def collaboration_paths(
     if s == t:
         raise InvalidInput(f"source and target are the same entity: {s}")
     node_types, rel_types = _parse_via(via)
-    H = tie_graph(G)
-    f = _Filter(G, frozenset({s, t}), node_types, rel_types)
+    T = tie_index(G)
+    si, ti = T.index[s], T.index[t]
+    cost = _allowed_costs(T, (si, ti), node_types, rel_types)
     names = (_name(G, s), _name(G, t))
-    fewest = _fewest_hops(H, s, t, f)
-    if fewest is None:
-        raise NoPath(
-            f"{names[0]} 与 {names[1]} 之间没有连接{_via_zh(via)} / "
-            f"{names[0]} and {names[1]} are not connected{_via_en(via)}"
-        )
-    if len(fewest) - 1 > max_hops:
-        raise NoPath(
-            f"{names[0]} 与 {names[1]} 在 {max_hops} 跳内没有连接（最短连接 {len(fewest) - 1} 跳）"
-            f"{_via_zh(via)} / {names[0]} and {names[1]} are not connected within {max_hops} "
-            f"hops (the shortest connection has {len(fewest) - 1}){_via_en(via)}"
-        )
-    search, weight = _search_graph(H, s, t, max_hops, f)
-    found: list[list[str]] = []
-    gen = nx.shortest_simple_paths(search, s, t, weight=weight)
-    for examined, p in enumerate(gen, 1):
-        if len(p) - 1 <= max_hops:
-            found.append(p)
-        if len(found) == k or examined >= 10 * k + 40:
-            break
-    gen.close()
-    if not found:  # every cheap path was too long: the fewest-hop one still answers
-        found.append(fewest)
-    paths = [_describe(G, H, p, f) for p in found]
+    found = [list(p.nodes) for p in cheapest_paths(T, si, ti, k, max_hops, cost)]
+    if not found:
+        fewest = fewest_hops(T, si, ti, cost)
+        if fewest is None:
+            raise NoPath(
+                f"{names[0]} 与 {names[1]} 之间没有连接{_via_zh(via)} / "
+                f"{names[0]} and {names[1]} are not connected{_via_en(via)}"
+            )
+        if len(fewest) - 1 > max_hops:
+            raise NoPath(
+                f"{names[0]} 与 {names[1]} 在 {max_hops} 跳内没有连接（最短连接 {len(fewest) - 1} 跳）"
+                f"{_via_zh(via)} / {names[0]} and {names[1]} are not connected within {max_hops} "
+                f"hops (the shortest connection has {len(fewest) - 1}){_via_en(via)}"
+            )
+        found = [fewest]  # the search ran out of budget: the fewest-hop path still answers
+    paths = [_describe(G, T, [T.ids[i] for i in p], rel_types) for p in found]
     return PathsResult(
         source=_path_node(G, s),
         target=_path_node(G, t),
@@ -265,100 +163,29 @@ def _parse_via(via: Iterable[str] | None) -> tuple[frozenset[str], frozenset[str
     return frozenset(nodes), frozenset(rels) if rels else None
 
 
-class _Filter:
-    """What ``via`` allows: intermediate nodes of some types, ties of some relation types."""
-
-    def __init__(
-        self,
-        G: nx.MultiDiGraph,
-        ends: frozenset[str],
-        node_types: frozenset[str],
-        rel_types: frozenset[str] | None,
-    ) -> None:
-        self.nodes = G.nodes
-        self.ends = ends
-        self.node_types = node_types
-        self.rel_types = rel_types
-        self.restricted = bool(node_types) or rel_types is not None
-
-    def node_ok(self, n: str) -> bool:
-        return not self.node_types or n in self.ends or self.nodes[n].get("type") in self.node_types
-
-    def tie_of(self, d: dict[str, Any]) -> Tie | None:
-        """The strongest allowed tie of an edge of the tie graph (``None``: none allowed)."""
-        ties: tuple[Tie, ...] = d["ties"]
-        if self.rel_types is None:
-            return ties[0]
-        return next((x for x in ties if x.rel in self.rel_types), None)
-
-    def cost(self, u: str, v: str, d: dict[str, Any]) -> float | None:
-        tie = self.tie_of(d)
-        return None if tie is None else 1.0 / tie.strength
-
-    def view(self, H: nx.Graph) -> nx.Graph:
-        """``H`` itself when nothing is restricted, else a view of its allowed nodes and ties."""
-        if not self.restricted:
-            return H
-        return nx.subgraph_view(
-            H,
-            filter_node=self.node_ok,
-            filter_edge=lambda u, v: self.tie_of(H._adj[u][v]) is not None,
-        )
-
-
-def _fewest_hops(H: nx.Graph, s: str, t: str, f: _Filter) -> list[str] | None:
-    try:
-        return list(nx.bidirectional_shortest_path(f.view(H), s, t))
-    except nx.NetworkXNoPath:
+def _allowed_costs(
+    T: TieIndex, ends: tuple[int, int], node_types: frozenset[str], rel_types: frozenset[str] | None
+) -> np.ndarray | None:
+    """Per tie-graph entry, the cost of its strongest allowed tie, ``inf`` where ``via`` forbids the
+    tie or the node it leads to (the two ends are always allowed); ``None`` when all is allowed."""
+    if not node_types and rel_types is None:
         return None
+    cost = T.cost if rel_types is None else T.pair_costs(rel_types)
+    if node_types:
+        ok = np.isin(T.node_type, [NODE_TYPE_CODES[n] for n in node_types])
+        ok[list(ends)] = True
+        cost = np.where(ok[T.indices], cost, np.inf)
+    return cost
 
 
-def _search_graph(
-    H: nx.Graph, s: str, t: str, max_hops: int, f: _Filter
-) -> tuple[nx.Graph, str | Callable[[str, str, dict[str, Any]], float | None]]:
-    """The allowed part of ``H`` where every node lies on some ``s``–``t`` walk of ≤ ``max_hops``
-    hops (when the hop balls stay within budget, else all of it), and the edge cost to search it
-    by: each edge's best allowed tie."""
-    ds = _hop_ball(H, s, max_hops, f)
-    dt = _hop_ball(H, t, max_hops, f) if ds is not None else None
-    if ds is None or dt is None:
-        return f.view(H), (f.cost if f.restricted else "cost")
-    keep = {n for n, d in ds.items() if d + dt.get(n, max_hops + 1) <= max_hops}
-    sub = nx.Graph()
-    sub.add_nodes_from(keep)
-    for u in keep:
-        for v, d in H._adj[u].items():
-            if v in keep and u < v:
-                tie = f.tie_of(d)
-                if tie is not None:
-                    sub.add_edge(u, v, cost=1.0 / tie.strength)
-    return sub, "cost"
-
-
-def _hop_ball(H: nx.Graph, start: str, radius: int, f: _Filter) -> dict[str, int] | None:
-    """Hop distances from ``start`` up to ``radius`` over allowed nodes and ties; ``None`` when the
-    ball grows past :data:`BALL_BUDGET` nodes."""
-    dist = {start: 0}
-    frontier = [start]
-    for depth in range(1, radius + 1):
-        nxt = []
-        for u in frontier:
-            for v, d in H._adj[u].items():
-                if v not in dist and f.node_ok(v) and f.tie_of(d) is not None:
-                    dist[v] = depth
-                    nxt.append(v)
-            if len(dist) > BALL_BUDGET:
-                return None
-        frontier = nxt
-    return dist
-
-
-def _describe(G: nx.MultiDiGraph, H: nx.Graph, path: list[str], f: _Filter) -> CollaborationPath:
+def _describe(
+    G: nx.MultiDiGraph, T: TieIndex, path: list[str], rel_types: frozenset[str] | None
+) -> CollaborationPath:
     steps: list[PathStep] = []
     cost, strength = 0.0, math.inf
     for u, v in pairwise(path):
-        tie = f.tie_of(H._adj[u][v])
-        assert tie is not None  # the search only walked allowed ties
+        ties = ties_between(G, T, u, v)
+        tie = next(x for x in ties if rel_types is None or x.rel in rel_types)
         cost += 1.0 / tie.strength
         strength = min(strength, tie.strength)
         steps.append(_step(G, tie))

@@ -270,7 +270,7 @@ def _evidence(G: nx.MultiDiGraph, F: PairFeatures, e: int, o: int) -> Evidence:
     ranked = [F.terms[j] for j in both.col[np.argsort(-both.data, kind="stable")]]
     fields = [t[2:] for t in ranked if t.startswith("F:")][:5]
     ipc = [t[4:] for t in ranked if t.startswith("IPC:")][:5]
-    people = sorted(set(F.people[[e]].indices) & set(F.people[[o]].indices))
+    people = np.intersect1d(F.people[[e]].indices, F.people[[o]].indices).tolist()
     works_with_o = set(F.collab[[o]].indices.tolist())
     peers = F.segment_members[F.segment[[e]].indices].indices
     nearby = dict.fromkeys([*F.supplies[[e]].indices.tolist(), *sorted(set(peers.tolist()) - {e})])
