@@ -102,9 +102,11 @@ def add_chains(
         ]
         for n in top:
             G.nodes[n]["size"] = "大型"
-            for _, seg, key, d in G.out_edges(n, keys=True, data=True):
+            for _, seg, key, d in list(G.out_edges(n, keys=True, data=True)):
                 if d["type"] == "IN_SEGMENT":
-                    G.edges[n, seg, key]["role"] = "leader"
+                    # paths_bench shares one attribute dict among edges of a type and span: give
+                    # this edge its own (the key dict is shared by _succ and _pred) before marking.
+                    G._succ[n][seg][key] = {**d, "role": "leader"}
     chains.sort(key=lambda c: (-count[c], c))
     extended = dataclasses.replace(
         A,
