@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kg.stores.sqlite import _DDL, _EDGE_COLS, _NODE_COLS
+from kg.stores.sqlite import _DDL
+from kg.stores.sqlite_rows import _EDGE_COLS, _NODE_COLS
 
 
 def _insert(ddl: str, nodes: list[Any], edges: list[Any], batch: int) -> tuple[float, float]:
