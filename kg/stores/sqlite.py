@@ -17,7 +17,7 @@ import orjson
 
 from kg.errors import EntityNotFound, InvalidInput, StoreUnavailable
 from kg.model import Edge, Node
-from kg.stores.base import Direction, EdgeRow, Neighbour, StoreStats, UpsertResult
+from kg.stores.base import Direction, EdgeData, EdgeRow, Neighbour, StoreStats, UpsertResult
 from kg.stores.merge import check_endpoints, prepare_edges, prepare_nodes
 from kg.stores.sqlite_rows import (
     _CHUNK,
@@ -439,6 +439,13 @@ class SQLiteStore:
     def iter_edge_rows(self, types: Iterable[str] | None = None) -> Iterator[EdgeRow]:
         type_list = list(types or [])
         sql = "SELECT src, type, dst, weight, year_from, year_to FROM edges"
+        if type_list:
+            sql += f" WHERE type IN ({','.join('?' * len(type_list))})"
+        yield from self._reader().execute(sql, type_list)
+
+    def iter_edge_data(self, types: Iterable[str] | None = None) -> Iterator[EdgeData]:
+        type_list = list(types or [])
+        sql = "SELECT src, type, dst, key, props FROM edges"
         if type_list:
             sql += f" WHERE type IN ({','.join('?' * len(type_list))})"
         yield from self._reader().execute(sql, type_list)

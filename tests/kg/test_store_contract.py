@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import orjson
 import pytest
 
 from kg.errors import EntityNotFound, InvalidInput
@@ -151,6 +152,16 @@ def test_stream_filtered_by_type(tiny: GraphStore) -> None:
     assert rows == [
         ("enterprise:甲公司", "COLLABORATES_WITH", "university:浙江大学", None, 2021, 2021)
     ]
+
+
+def test_edge_data_stream_matches_the_edges(tiny: GraphStore) -> None:
+    """The bulk stream carries every edge of the asked types with its properties as JSON text,
+    and no provenance."""
+    data = list(tiny.iter_edge_data(["SUPPLIES", "COLLABORATES_WITH"]))
+    assert sorted((s, t, d, k, orjson.loads(p)) for s, t, d, k, p in data) == sorted(
+        (*e.ident, dict(e.props)) for e in tiny.iter_edges(["SUPPLIES", "COLLABORATES_WITH"])
+    )
+    assert len(data) == 2 and all("provenance" not in p and "test" not in p for *_, p in data)
 
 
 def test_delete_node_removes_its_edges(tiny: GraphStore) -> None:
