@@ -426,29 +426,24 @@ class SQLiteStore:
     def iter_edges(
         self, types: Iterable[str] | None = None, *, with_provenance: bool = True
     ) -> Iterator[Edge]:
-        type_list = list(types or [])
-        sql = "SELECT src, type, dst, key, props" + (", provenance" if with_provenance else "")
-        sql += " FROM edges"
-        if type_list:
-            sql += f" WHERE type IN ({','.join('?' * len(type_list))})"
+        cols = "src, type, dst, key, props" + (", provenance" if with_provenance else "")
         loads = orjson.loads
-        for row in self._reader().execute(sql, type_list):
+        for row in self._edge_stream(cols, types):
             prov = _prov_load(row[5]) if with_provenance else ()
             yield Edge(row[0], row[1], row[2], row[3], loads(row[4]), prov)
 
     def iter_edge_rows(self, types: Iterable[str] | None = None) -> Iterator[EdgeRow]:
-        type_list = list(types or [])
-        sql = "SELECT src, type, dst, weight, year_from, year_to FROM edges"
-        if type_list:
-            sql += f" WHERE type IN ({','.join('?' * len(type_list))})"
-        yield from self._reader().execute(sql, type_list)
+        yield from self._edge_stream("src, type, dst, weight, year_from, year_to", types)
 
     def iter_edge_data(self, types: Iterable[str] | None = None) -> Iterator[EdgeData]:
+        yield from self._edge_stream("src, type, dst, key, props", types)
+
+    def _edge_stream(self, cols: str, types: Iterable[str] | None) -> sqlite3.Cursor:
         type_list = list(types or [])
-        sql = "SELECT src, type, dst, key, props FROM edges"
+        sql = f"SELECT {cols} FROM edges"
         if type_list:
             sql += f" WHERE type IN ({','.join('?' * len(type_list))})"
-        yield from self._reader().execute(sql, type_list)
+        return self._reader().execute(sql, type_list)
 
     def _reader(self) -> sqlite3.Connection:
         """A fresh connection for long streams, so a write on this thread cannot disturb them."""
