@@ -79,6 +79,7 @@ END;
 # load's memory stays flat (forgotten types are looked up again, 900 ids a query).
 _KNOWN_LIMIT = 100_000
 _MAX_SEARCH = 1000
+_CHECKPOINT_PAGES = 100_000
 
 
 class SQLiteStore:
@@ -112,6 +113,12 @@ class SQLiteStore:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=OFF")
             conn.execute("PRAGMA cache_size=-65536")
+            # Checkpoint the WAL into the database every ~400 MB instead of SQLite's 4 MB: each
+            # batch of random inserts dirties pages all over the indexes, and a page rewritten by
+            # many batches is then copied (and synced) once per checkpoint, not once per batch.
+            # 100k nodes + 500k edges: 44.8k → 60.1k rows/s. The file shrinks back to 64 MB after.
+            conn.execute(f"PRAGMA wal_autocheckpoint={_CHECKPOINT_PAGES}")
+            conn.execute(f"PRAGMA journal_size_limit={64 * 2**20}")
             conn.create_function("ikg_match_rank", 3, _match_rank, deterministic=True)
             self._local.conn = conn
         return conn
