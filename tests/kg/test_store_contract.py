@@ -233,7 +233,13 @@ def test_sqlite_stores_the_content_hash_of_what_it_stores(tmp_path: Path) -> Non
 
     def hashes_match() -> bool:
         nodes = dict(conn.execute("SELECT id, hash FROM nodes").fetchall())
-        edges = {r[:4]: r[4] for r in conn.execute("SELECT src, type, dst, key, hash FROM edges")}
+        edges = {
+            r[:4]: r[4]
+            for r in conn.execute(
+                "SELECT a.id, e.type, b.id, e.key, e.hash FROM edges e "
+                "JOIN nodes a ON a.nid = e.src JOIN nodes b ON b.nid = e.dst"
+            )
+        }
         return nodes == {n.id: n.content_hash() for n in store.iter_nodes()} and edges == {
             e.ident: e.content_hash() for e in store.iter_edges()
         }
