@@ -34,9 +34,9 @@ from kg.stores.sqlite_rows import (
     _row_node,
 )
 
-# Schema 2: edges refer to nodes by their row number ``nid``, not by their text id. The edge
-# indexes (identity and in-edges), written in random order by every load, are then 3.6x smaller:
-# 5M edges insert 2x faster once they outgrow the page cache (bench/RESULTS.md, Foundation).
+# Schema 2: edges refer to nodes by their row number ``nid``, not by their text id, so the two edge
+# indexes (identity and in-edges), written in random order by every load, are smaller and leave
+# the page cache later (measured with bench/edge_floor.py, results in bench/RESULTS.md).
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO meta VALUES ('version', '0'), ('schema', '2');
