@@ -23,12 +23,12 @@ _TYPES = ("SUPPLIES", "COLLABORATES_WITH", "AFFILIATED_WITH", "ALUMNUS_OF")
 _END = {"text": "TEXT", "nid": "INTEGER"}
 
 
-def run(n: int, layout: str, batch: int, workdir: Path) -> tuple[float, float]:
+def run(n: int, layout: str, batch: int, workdir: Path, cache_mb: int) -> tuple[float, float]:
     path = workdir / f"floor-{layout}-{batch}.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA cache_size=-65536")
+    conn.execute(f"PRAGMA cache_size=-{cache_mb * 1024}")
     end = _END[layout]
     conn.executescript(
         f"""CREATE TABLE edges (src {end} NOT NULL, type TEXT NOT NULL, dst {end} NOT NULL,
@@ -73,18 +73,23 @@ def main() -> None:
     ap.add_argument("--layout", nargs="+", default=["text", "nid"], choices=sorted(_END))
     ap.add_argument("--batch", type=int, nargs="+", default=[5000, 50000])
     ap.add_argument("--dir", type=Path, default=None)
+    ap.add_argument("--cache-mb", type=int, nargs="+", default=[64], help="SQLite page cache")
     args = ap.parse_args()
     print(f"load average at start: {os.getloadavg()[0]:.1f}")
-    print("| nodes | edges | layout | batch | edge rows/s | file MB |\n|---|---|---|---|---|---|")
+    print(
+        "| nodes | edges | layout | batch | cache MB | edge rows/s | file MB |\n"
+        "|---|---|---|---|---|---|---|"
+    )
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         for layout in args.layout:
             for batch in args.batch:
-                rate, size = run(args.nodes, layout, batch, Path(tmp))
-                print(
-                    f"| {args.nodes:,} | {5 * args.nodes:,} | {layout} | {batch:,} "
-                    f"| {rate:,.0f} | {size:,.0f} |",
-                    flush=True,
-                )
+                for cache in args.cache_mb:
+                    rate, size = run(args.nodes, layout, batch, Path(tmp), cache)
+                    print(
+                        f"| {args.nodes:,} | {5 * args.nodes:,} | {layout} | {batch:,} | {cache} "
+                        f"| {rate:,.0f} | {size:,.0f} |",
+                        flush=True,
+                    )
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
 
 

@@ -89,7 +89,7 @@ def _build(store: GraphStore, w: Window) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     node_types = sorted(w.node_types) if w.node_types else None
     attrs: list[tuple[str, dict[str, Any]]] = []
-    for n in store.iter_nodes(node_types):
+    for n in store.iter_nodes(node_types, with_provenance=False):
         year = n.props.get("year")
         if isinstance(year, int) and not w.holds(year, year):
             continue

@@ -105,8 +105,10 @@ class GraphStore(Protocol):
         """Edges at ``node_id`` with the node at their other end."""
         ...
 
-    def iter_nodes(self, types: Iterable[str] | None = None) -> Iterator[Node]:
-        """Stream every node (optionally of some types)."""
+    def iter_nodes(
+        self, types: Iterable[str] | None = None, *, with_provenance: bool = True
+    ) -> Iterator[Node]:
+        """Stream every node (optionally of some types; projections skip provenance)."""
         ...
 
     def iter_edges(

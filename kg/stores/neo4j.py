@@ -399,9 +399,12 @@ class Neo4jStore:
                 out.append(Neighbour(edge, _node(r["labels"], r["props"]), way))
         return out
 
-    def iter_nodes(self, types: Iterable[str] | None = None) -> Iterator[Node]:
+    def iter_nodes(
+        self, types: Iterable[str] | None = None, *, with_provenance: bool = True
+    ) -> Iterator[Node]:
         for rec in self._stream(C.ITER_NODES, {"types": list(types) if types else None}):
-            yield _node(rec["labels"], rec["props"])
+            node = _node(rec["labels"], rec["props"])
+            yield node if with_provenance else replace(node, provenance=())
 
     def iter_edges(
         self, types: Iterable[str] | None = None, *, with_provenance: bool = True

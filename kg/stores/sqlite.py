@@ -428,9 +428,12 @@ class SQLiteStore:
                 out.append(Neighbour(edge, _row_node(row[4:]), way))  # type: ignore[arg-type]
         return out
 
-    def iter_nodes(self, types: Iterable[str] | None = None) -> Iterator[Node]:
+    def iter_nodes(
+        self, types: Iterable[str] | None = None, *, with_provenance: bool = True
+    ) -> Iterator[Node]:
         type_list = list(types or [])
-        sql = "SELECT id, type, name, aliases, props, provenance FROM nodes"
+        prov = "provenance" if with_provenance else "'[]'"
+        sql = f"SELECT id, type, name, aliases, props, {prov} FROM nodes"
         if type_list:
             sql += f" WHERE type IN ({','.join('?' * len(type_list))})"
         cur = self._reader().execute(sql, type_list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
@@ -140,6 +141,12 @@ def test_second_source_adds_provenance_without_losing_first(tiny: GraphStore) ->
     )
     sources = [p.source for p in tiny.get_node("university:浙江大学").provenance]
     assert sources == ["patents.csv", "test"]
+
+
+def test_streams_without_provenance(tiny: GraphStore) -> None:
+    nodes = {n.id: n for n in tiny.iter_nodes(["Talent"], with_provenance=False)}
+    assert nodes["talent:张三"].provenance == () and nodes["talent:张三"].name == "张三"
+    assert nodes["talent:张三"] == replace(tiny.get_node("talent:张三"), provenance=())
 
 
 def test_stream_filtered_by_type(tiny: GraphStore) -> None:
