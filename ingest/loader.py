@@ -11,7 +11,7 @@ from ingest.mapping import Mapping
 from ingest.report import Merge, ReviewCandidate, ReviewItem
 from ingest.resolve import Resolution, Resolver
 from kg.errors import InvalidInput
-from kg.model import Edge, Node, Provenance
+from kg.model import Edge, Node, Provenance, new_edge, new_node
 from kg.schema import RELATIONS
 
 
@@ -88,7 +88,7 @@ class RowLoader:
                             rule.target,
                             f"{rule.type} 不能连接 cannot link a {src_type} to a {dst_type}",
                         )
-                    edges.append(Edge(src, rule.type, dst, draft.key, draft.props, prov))
+                    edges.append(new_edge(src, rule.type, dst, draft.key, draft.props, prov))
         return out
 
     def _node(
@@ -120,5 +120,5 @@ class RowLoader:
                 aliases = tuple(a for a in (*draft.aliases, draft.name) if a != res.name)
             else:
                 aliases = () if draft.name == res.name else (draft.name,)
-            out.nodes.append(Node(nid, res.type, res.name, aliases, props, prov))
+            out.nodes.append(new_node(nid, res.type, res.name, aliases, props, prov))
         return nid, res.type

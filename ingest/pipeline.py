@@ -33,7 +33,7 @@ from ingest.readers import format_of, read_records
 from ingest.report import MAX_LISTED, IngestReport, Reject, RejectsWriter
 from ingest.resolve import Resolver
 from kg.errors import InvalidInput
-from kg.model import Node, Provenance
+from kg.model import Node, new_provenance
 from kg.settings import get_settings
 from kg.stores.base import GraphStore
 
@@ -281,7 +281,7 @@ def _run(
                         f"columns not in the file, read as empty: {', '.join(missing)}"
                     )
             rows_read += 1
-            prov = (Provenance(name, sha, row, now),)
+            prov = (new_provenance(name, sha, row, now),)
             try:
                 loaded = load(row, record, prov)
             except RowRejected as exc:
