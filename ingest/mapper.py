@@ -305,7 +305,8 @@ class RowMapper:
         elif column is not None and spec.map is None:
             if spec.split is not False or kind == "list[str]":
                 pattern = splitter(spec.split if isinstance(spec.split, str) else None)
-                parse = None if kind == "list[str]" else PARSERS[kind]
+                # Parts are trimmed, non-empty text already: as text they need no parsing.
+                parse = None if kind in ("list[str]", "str") else PARSERS[kind]
                 read = _split_reader(column, pattern, parse, general)
             elif kind == "str":
                 read = _text_reader(column, general)
