@@ -455,9 +455,11 @@ def _template_reader(template: str, columns: tuple[str, ...], general: Reader) -
             cell = record.get(col)
             if cell.__class__ is not str:
                 return general(record, part)
-            first = next((p for p in map(str.strip, pattern.split(cell)) if p), None)
-            if first is None:
-                return general(record, part)
+            first = pattern.split(cell, 1)[0].strip()  # the first part, when it is not empty
+            if not first:
+                first = next((p for p in map(str.strip, pattern.split(cell)) if p), "")
+                if not first:
+                    return general(record, part)
             values[col] = first
         text = template.format_map(values).strip()
         return text if text else general(record, part)

@@ -103,23 +103,31 @@ class _Repeats:
 
     def __init__(self, limit: int = 50_000) -> None:
         self.limit = limit
-        self.written: dict[str, tuple[tuple[Any, ...], int]] = {}
-        self._pending: dict[str, tuple[tuple[Any, ...], int]] = {}
+        # id → (type, name, aliases, props, row) of the last one
+        self.written: dict[str, tuple[Any, ...]] = {}
+        self._pending: dict[str, tuple[Any, ...]] = {}
 
     def fresh(self, nodes: Iterable[Node]) -> list[Node]:
         """The nodes that may change something, in order; remembered as written on ``commit``."""
         written = self.written
-        pending: dict[str, tuple[tuple[Any, ...], int]] = {}
+        pending: dict[str, tuple[Any, ...]] = {}
         out = []
         for node in nodes:
-            content = (node.type, node.name, node.aliases, node.props)
-            row = node.provenance[0].row or 0 if len(node.provenance) == 1 else -1
-            last = pending.get(node.id) or written.get(node.id)
-            if last is not None and row >= last[1] >= 0 and last[0] == content:
-                if node.id in written:  # named again: keep it among the recent
-                    written[node.id] = written.pop(node.id)
+            nid, prov = node.id, node.provenance
+            row = prov[0].row or 0 if len(prov) == 1 else -1
+            last = pending.get(nid) or written.get(nid)
+            if (  # most nodes are repeats: compared field by field, no tuple built for them
+                last is not None
+                and row >= last[4] >= 0
+                and last[0] == node.type
+                and last[1] == node.name
+                and last[2] == node.aliases
+                and last[3] == node.props
+            ):
+                if nid in written:  # named again: keep it among the recent
+                    written[nid] = written.pop(nid)
                 continue
-            pending[node.id] = (content, row)
+            pending[nid] = (node.type, node.name, node.aliases, node.props, row)
             out.append(node)
         self._pending = pending
         return out
