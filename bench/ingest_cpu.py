@@ -7,8 +7,11 @@ either the SQLite store or a stub that only counts what it is sent, so the pipel
 between the trees (A B A B …) so a change of load falls on both; ratios use CPU time, which
 another engineer's process on the other core barely moves. Run::
 
-    python bench/ingest_cpu.py --src /tmp/src-3x --trees before=/tmp/ingest-before after=. \\
+    python bench/ingest_cpu.py --scale 3 --trees before=/tmp/ingest-before after=. \\
         --stores stub sqlite --rounds 3
+
+``--scale``/``--seed`` generate the county once (with the first tree's generator) into a
+temporary folder; ``--src`` takes a folder generated before.
 
 It is run as a file, not a module, so that ``ingest`` and ``kg`` come from each tree's path.
 Prints; does not write RESULTS.md.
@@ -119,6 +122,8 @@ def _spawn(tree: Path, src: Path, store_kind: str) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--src", type=Path, help="a generated source folder")
+    parser.add_argument("--scale", type=float, help="generate the county at this size instead")
+    parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--trees", nargs="+", default=["after=."], help="label=path of a tree")
     parser.add_argument("--stores", nargs="+", default=["stub", "sqlite"])
     parser.add_argument("--rounds", type=int, default=3)
@@ -127,18 +132,36 @@ def main() -> None:
     if args.child:
         print(json.dumps(_child(args.child, args.stores[0])))
         return
-    if args.src is None:
-        parser.error("--src is required")
+    if (args.src is None) == (args.scale is None):
+        parser.error("give --src or --scale")
     trees = [(t.split("=", 1)[0], Path(t.split("=", 1)[1])) for t in args.trees]
-    for store_kind in args.stores:
+    if args.src is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            src = Path(tmp) / f"src-{args.scale:g}x"
+            code = "import sys; from pathlib import Path; from ingest.synthetic import generate; "
+            code += "generate(Path(sys.argv[1]), scale=float(sys.argv[2]), seed=int(sys.argv[3]))"
+            env = {**os.environ, "PYTHONPATH": str(trees[0][1].resolve())}
+            cmd = [sys.executable, "-c", code, str(src), str(args.scale), str(args.seed)]
+            subprocess.run(cmd, env=env, check=True)
+            _compare(trees, src, args.stores, args.rounds)
+    else:
+        _compare(trees, args.src, args.stores, args.rounds)
+
+
+def _compare(trees: list[tuple[str, Path]], src: Path, stores: list[str], rounds: int) -> None:
+    for store_kind in stores:
         cpu: dict[str, list[float]] = {label: [] for label, _ in trees}
+        counts = set()  # what each run read, rejected and sent: the same for every tree and run
         load = [os.getloadavg()[0]]
-        for _ in range(args.rounds):
+        for _ in range(rounds):
             for label, tree in trees:
-                result = _spawn(tree, args.src, store_kind)
+                result = _spawn(tree, src, store_kind)
                 cpu[label].append(result["cpu_s"])
+                counts.add((result["rows"], result["rejected"], result["nodes"], result["edges"]))
                 print(store_kind, label, json.dumps(result), flush=True)
             load.append(os.getloadavg()[0])
+        if len(counts) > 1:
+            print(f"{store_kind}: the trees' runs differ in rows/rejects/records: {counts}")
         rows = result["rows"]
         summary = {label: statistics.median(v) for label, v in cpu.items()}
         first = trees[0][0]
