@@ -82,7 +82,8 @@ def project_arrays(store: GraphStore, window: Window | None = None) -> GraphArra
 def _build(store: GraphStore, w: Window) -> GraphArrays:
     ids: list[str] = []
     codes: list[int] = []
-    for node in store.iter_nodes(sorted(w.node_types) if w.node_types else None):
+    node_types = sorted(w.node_types) if w.node_types else None
+    for node in store.iter_nodes(node_types, with_provenance=False):
         year = node.props.get("year")
         if isinstance(year, int) and not w.holds(year, year):
             continue

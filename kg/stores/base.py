@@ -11,6 +11,9 @@ from kg.model import Edge, Node
 Direction = Literal["out", "in", "both"]
 # A lean edge row for array projections: (source, type, target, weight, year_from, year_to).
 EdgeRow = tuple[str, str, str, float | None, int | None, int | None]
+# An edge for bulk readers: (source, type, target, key, properties as JSON text). Equal texts mean
+# equal properties, so a reader can decode each distinct text once (most edges share a few).
+EdgeData = tuple[str, str, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,10 @@ class GraphStore(Protocol):
         """Edges at ``node_id`` with the node at their other end."""
         ...
 
-    def iter_nodes(self, types: Iterable[str] | None = None) -> Iterator[Node]:
-        """Stream every node (optionally of some types)."""
+    def iter_nodes(
+        self, types: Iterable[str] | None = None, *, with_provenance: bool = True
+    ) -> Iterator[Node]:
+        """Stream every node (optionally of some types; projections skip provenance)."""
         ...
 
     def iter_edges(
@@ -114,6 +119,10 @@ class GraphStore(Protocol):
 
     def iter_edge_rows(self, types: Iterable[str] | None = None) -> Iterator[EdgeRow]:
         """Stream lean edge rows for array projections, without properties or provenance."""
+        ...
+
+    def iter_edge_data(self, types: Iterable[str] | None = None) -> Iterator[EdgeData]:
+        """Stream edges as (source, type, target, key, properties JSON), without provenance."""
         ...
 
     def delete_nodes(self, node_ids: Iterable[str]) -> int:

@@ -31,7 +31,7 @@ from kg.errors import EntityNotFound, InvalidInput, StoreUnavailable
 from kg.model import Edge, Node, Provenance
 from kg.schema import NODE_TYPES, RELATIONS
 from kg.settings import get_settings
-from kg.stores.base import Direction, EdgeRow, Neighbour, StoreStats, UpsertResult
+from kg.stores.base import Direction, EdgeData, EdgeRow, Neighbour, StoreStats, UpsertResult
 from kg.stores.merge import (
     EdgeIdent,
     check_endpoints,
@@ -62,6 +62,10 @@ def _prov_json(prov: tuple[Provenance, ...]) -> str:
         ensure_ascii=False,
         separators=(",", ":"),
     )
+
+
+def _props_json(props: Mapping[str, Any]) -> str:
+    return json.dumps(props, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _node(labels: Sequence[str], props: Mapping[str, Any]) -> Node:
@@ -395,9 +399,12 @@ class Neo4jStore:
                 out.append(Neighbour(edge, _node(r["labels"], r["props"]), way))
         return out
 
-    def iter_nodes(self, types: Iterable[str] | None = None) -> Iterator[Node]:
+    def iter_nodes(
+        self, types: Iterable[str] | None = None, *, with_provenance: bool = True
+    ) -> Iterator[Node]:
         for rec in self._stream(C.ITER_NODES, {"types": list(types) if types else None}):
-            yield _node(rec["labels"], rec["props"])
+            node = _node(rec["labels"], rec["props"])
+            yield node if with_provenance else replace(node, provenance=())
 
     def iter_edges(
         self, types: Iterable[str] | None = None, *, with_provenance: bool = True
@@ -411,6 +418,10 @@ class Neo4jStore:
             timing = {k: rec[k] for k in ("year", "since", "until", "weight") if rec[k] is not None}
             lean = Edge(rec["source"], rec["type"], rec["target"], props=timing)
             yield (lean.source, lean.type, lean.target, lean.weight, *lean.years())
+
+    def iter_edge_data(self, types: Iterable[str] | None = None) -> Iterator[EdgeData]:
+        for e in self.iter_edges(types, with_provenance=False):
+            yield (e.source, e.type, e.target, e.key, _props_json(e.props))
 
     def stats(self) -> StoreStats:
         def work(tx: ManagedTransaction) -> StoreStats:

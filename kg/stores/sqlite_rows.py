@@ -124,9 +124,10 @@ def _node_row(n: Node, content_hash: str | None = None) -> tuple[Any, ...]:
     return (n.id, n.type, n.name, _ALIAS_SEP.join(n.aliases), props, prov, content_hash)
 
 
-def _edge_row(e: Edge, content_hash: str | None = None) -> tuple[Any, ...]:
-    """An edge as an ``edges`` row (normalised first when no hash is given: a new edge); the hash
-    is ``Edge.content_hash`` computed from the encodings the row stores."""
+def _edge_row(e: Edge, src: int, dst: int, content_hash: str | None = None) -> tuple[Any, ...]:
+    """An edge as an ``edges`` row whose ends are the row numbers (``nodes.nid``) ``src`` and
+    ``dst`` (normalised first when no hash is given: a new edge); the hash is
+    ``Edge.content_hash`` computed from the encodings the row stores."""
     if content_hash is None:
         e = e.normalised()
     props, ordered = _props_parts(e.props)
@@ -135,9 +136,9 @@ def _edge_row(e: Edge, content_hash: str | None = None) -> tuple[Any, ...]:
         content_hash = hashlib.sha1(b"[%s,%s]" % (ordered, prov_key)).hexdigest()
     year_from, year_to = e.years()
     return (
-        e.source,
+        src,
         e.type,
-        e.target,
+        dst,
         e.key,
         props,
         prov,

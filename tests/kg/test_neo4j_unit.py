@@ -29,7 +29,7 @@ class RecordingDriver:
         self.db = db or {}
         self.sent: list[tuple[str, str, dict[str, Any]]] = []
         self.transactions = 0
-        self.rows: list[dict[str, Any]] = []  # what ITER_EDGE_ROWS returns
+        self.rows: list[dict[str, Any]] = []  # what ITER_EDGE_ROWS and ITER_EDGES return
         self.execute_query_bookmark_manager = object()
 
     def answer(self, text: str, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -49,7 +49,7 @@ class RecordingDriver:
             ]
         if name == "GET_NODES":
             return [_record(self.db[i]) for i in params["ids"] if i in self.db]
-        if name == "ITER_EDGE_ROWS":
+        if name in ("ITER_EDGE_ROWS", "ITER_EDGES"):
             return self.rows
         return []
 
@@ -301,3 +301,17 @@ def test_schema_json_for_the_linter_comes_from_the_schema(
     assert {"id", "name", "aliases", "provenance", "key", "credit_code"} <= set(
         schema["propertyKeys"]
     )
+
+
+def test_edge_data_stream_drops_key_and_provenance() -> None:
+    driver = RecordingDriver()
+    driver.rows = [
+        {
+            "source": "a",
+            "type": "COLLABORATES_WITH",
+            "target": "b",
+            "rel": {"key": "2021", "year": 2021, "provenance": '[["x","sha",1,"t"]]'},
+        }
+    ]
+    rows = list(_store(driver).iter_edge_data(["COLLABORATES_WITH"]))
+    assert rows == [("a", "COLLABORATES_WITH", "b", "2021", '{"year":2021}')]

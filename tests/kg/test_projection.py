@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+import pytest
 
 from kg.arrays import project_arrays
-from kg.model import Node
-from kg.projection import Window, project
+from kg.model import Edge, Node
+from kg.projection import Window, clear_cache, project
 from kg.stores.base import GraphStore
 
 
@@ -67,3 +68,58 @@ def test_arrays_match_graph(tiny: GraphStore) -> None:
     later = project_arrays(tiny, Window.of(year_to=2023))
     assert "project:项目X" not in later.index
     assert np.all(later.weight > 0)
+
+
+def test_edges_alike_share_attributes_and_keep_their_keys(
+    tiny: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two yearly agreements between the same pair are two edges (keys 2022 and 2023); a third,
+    like the first in everything but its ends, shares its attribute dict. Without sharing (limit
+    0) the graph is the same."""
+    tiny.upsert_edges(
+        [
+            Edge(
+                "enterprise:乙公司",
+                "COLLABORATES_WITH",
+                "university:浙江大学",
+                "2022",
+                {"year": 2022},
+            ),
+            Edge(
+                "enterprise:乙公司",
+                "COLLABORATES_WITH",
+                "university:浙江大学",
+                "2023",
+                {"year": 2023},
+            ),
+            Edge(
+                "enterprise:甲公司",
+                "COLLABORATES_WITH",
+                "university:浙江大学",
+                "2022",
+                {"year": 2022},
+            ),
+        ]
+    )
+    g = project(tiny, Window.of(year_to=2022))
+    pair = g.get_edge_data("enterprise:乙公司", "university:浙江大学")
+    assert list(pair) == ["COLLABORATES_WITH|2022"]  # 2023 is outside the window
+    assert pair["COLLABORATES_WITH|2022"] == {
+        "year": 2022,
+        "type": "COLLABORATES_WITH",
+        "weight": 1.0,
+        "year_from": 2022,
+        "year_to": 2022,
+    }
+    other = g.get_edge_data("enterprise:甲公司", "university:浙江大学")["COLLABORATES_WITH|2022"]
+    assert other is pair["COLLABORATES_WITH|2022"]
+    monkeypatch.setattr("kg.projection._SHARED_LIMIT", 0)
+    clear_cache()
+    unshared = project(tiny, Window.of(year_to=2022))
+    assert nx.utils.edges_equal(unshared.edges(keys=True, data=True), g.edges(keys=True, data=True))
+    assert (
+        unshared.get_edge_data("enterprise:甲公司", "university:浙江大学")["COLLABORATES_WITH|2022"]
+        is not unshared.get_edge_data("enterprise:乙公司", "university:浙江大学")[
+            "COLLABORATES_WITH|2022"
+        ]
+    )

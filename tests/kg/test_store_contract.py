@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
+import orjson
 import pytest
 
 from kg.errors import EntityNotFound, InvalidInput
@@ -141,6 +143,12 @@ def test_second_source_adds_provenance_without_losing_first(tiny: GraphStore) ->
     assert sources == ["patents.csv", "test"]
 
 
+def test_streams_without_provenance(tiny: GraphStore) -> None:
+    nodes = {n.id: n for n in tiny.iter_nodes(["Talent"], with_provenance=False)}
+    assert nodes["talent:张三"].provenance == () and nodes["talent:张三"].name == "张三"
+    assert nodes["talent:张三"] == replace(tiny.get_node("talent:张三"), provenance=())
+
+
 def test_stream_filtered_by_type(tiny: GraphStore) -> None:
     assert {n.id for n in tiny.iter_nodes(["Enterprise"])} == {
         "enterprise:甲公司",
@@ -151,6 +159,16 @@ def test_stream_filtered_by_type(tiny: GraphStore) -> None:
     assert rows == [
         ("enterprise:甲公司", "COLLABORATES_WITH", "university:浙江大学", None, 2021, 2021)
     ]
+
+
+def test_edge_data_stream_matches_the_edges(tiny: GraphStore) -> None:
+    """The bulk stream carries every edge of the asked types with its properties as JSON text,
+    and no provenance."""
+    data = list(tiny.iter_edge_data(["SUPPLIES", "COLLABORATES_WITH"]))
+    assert sorted((s, t, d, k, orjson.loads(p)) for s, t, d, k, p in data) == sorted(
+        (*e.ident, dict(e.props)) for e in tiny.iter_edges(["SUPPLIES", "COLLABORATES_WITH"])
+    )
+    assert len(data) == 2 and all("provenance" not in p and "test" not in p for *_, p in data)
 
 
 def test_delete_node_removes_its_edges(tiny: GraphStore) -> None:
@@ -222,7 +240,13 @@ def test_sqlite_stores_the_content_hash_of_what_it_stores(tmp_path: Path) -> Non
 
     def hashes_match() -> bool:
         nodes = dict(conn.execute("SELECT id, hash FROM nodes").fetchall())
-        edges = {r[:4]: r[4] for r in conn.execute("SELECT src, type, dst, key, hash FROM edges")}
+        edges = {
+            r[:4]: r[4]
+            for r in conn.execute(
+                "SELECT a.id, e.type, b.id, e.key, e.hash FROM edges e "
+                "JOIN nodes a ON a.nid = e.src JOIN nodes b ON b.nid = e.dst"
+            )
+        }
         return nodes == {n.id: n.content_hash() for n in store.iter_nodes()} and edges == {
             e.ident: e.content_hash() for e in store.iter_edges()
         }
