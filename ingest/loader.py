@@ -11,7 +11,7 @@ from ingest.mapping import Mapping
 from ingest.report import Merge, ReviewCandidate, ReviewItem
 from ingest.resolve import Resolution, Resolver
 from kg.errors import InvalidInput
-from kg.model import Edge, Node, Provenance
+from kg.model import Edge, Node, Provenance, new_edge, new_node
 from kg.schema import RELATIONS
 
 
@@ -69,18 +69,26 @@ class RowLoader:
         resolved: dict[str, list[tuple[str, str]]] = {}
         for ref, drafts in mapped.nodes.items():
             resolved[ref] = [self._node(d, row, prov, out) for d in drafts]
+        edges = out.edges
         for draft in mapped.edges:
-            spec = RELATIONS[draft.rule.type]
-            for src, src_type in resolved[draft.rule.source]:
-                for dst, dst_type in resolved[draft.rule.target]:
-                    if src_type not in spec.sources or dst_type not in spec.targets:
+            rule = draft.rule
+            sources, targets = resolved[rule.source], resolved[rule.target]
+            if not targets:
+                continue
+            spec = RELATIONS[rule.type]
+            for src, src_type in sources:
+                if src_type not in spec.sources:
+                    raise RowRejected(
+                        rule.source,
+                        f"{rule.type} 不能连接 cannot link a {src_type} to a {targets[0][1]}",
+                    )
+                for dst, dst_type in targets:
+                    if dst_type not in spec.targets:
                         raise RowRejected(
-                            draft.rule.source
-                            if src_type not in spec.sources
-                            else draft.rule.target,
-                            f"{draft.rule.type} 不能连接 cannot link a {src_type} to a {dst_type}",
+                            rule.target,
+                            f"{rule.type} 不能连接 cannot link a {src_type} to a {dst_type}",
                         )
-                    out.edges.append(Edge(src, draft.rule.type, dst, draft.key, draft.props, prov))
+                    edges.append(new_edge(src, rule.type, dst, draft.key, draft.props, prov))
         return out
 
     def _node(
@@ -93,20 +101,24 @@ class RowLoader:
             source = rule.key if draft.key else (rule.each or rule.name)
             column = source.column if source is not None else None
             raise RowRejected(column or draft.ref, exc.message) from None
-        note_resolution(out, row, draft.name, res)
-        if res.id is None:
-            column = (rule.each or rule.name).column if (rule.each or rule.name) else draft.ref  # type: ignore[union-attr]
-            raise RowRejected(column or draft.ref, missing_reason(draft.name, res))
+        nid = res.id
+        if res.rule != "id":  # exact ids are neither merges nor review items
+            note_resolution(out, row, draft.name, res)
+            if nid is None:
+                column = (rule.each or rule.name).column if (rule.each or rule.name) else draft.ref  # type: ignore[union-attr]
+                raise RowRejected(column or draft.ref, missing_reason(draft.name, res))
+        assert nid is not None
         if draft.aliases:
-            self.resolver.remember_aliases(res.id, res.type, draft.aliases)
+            self.resolver.remember_aliases(nid, res.type, draft.aliases)
         if rule.create:
-            keys = PROPERTY_NAMES[res.type]
             props = draft.props
-            if not keys.issuperset(props):
-                props = {k: v for k, v in props.items() if k in keys}
+            if len(rule.types) > 1:  # a one-type rule's properties are its type's (see Mapping)
+                keys = PROPERTY_NAMES[res.type]
+                if not keys.issuperset(props):
+                    props = {k: v for k, v in props.items() if k in keys}
             if draft.aliases:
                 aliases = tuple(a for a in (*draft.aliases, draft.name) if a != res.name)
             else:
                 aliases = () if draft.name == res.name else (draft.name,)
-            out.nodes.append(Node(res.id, res.type, res.name, aliases, props, prov))
-        return res.id, res.type
+            out.nodes.append(new_node(nid, res.type, res.name, aliases, props, prov))
+        return nid, res.type

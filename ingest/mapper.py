@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
@@ -39,6 +39,7 @@ MAX_NAME = 500
 _ALNUM = re.compile(r"[^\W_]")  # \w is isalnum() plus "_"
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat across rows (an applicant on many patents)
 def name_problem(name: str) -> str | None:
     """Why ``name`` cannot name an entity (punctuation or spaces only, a line break, too long)."""
     if _ALNUM.search(name) is None:
@@ -137,27 +138,61 @@ class _Rule(NamedTuple):
     proven: bool
 
 
+class _NodePlan(NamedTuple):
+    """A node rule compiled once: where its names come from (``each``: one node per part), the
+    column a bad name is reported on, and the readers of its key and aliases."""
+
+    ref: str
+    rule: NodeRule
+    names: Reader
+    each: bool
+    where: str
+    optional: bool
+    key: Reader | None
+    aliases: Reader | None
+    compiled: _Rule
+
+
+class _EdgePlan(NamedTuple):
+    rule: EdgeRule
+    key: Reader | None
+    compiled: _Rule
+
+
 class RowMapper:
     """Turns records into drafts by one mapping, compiled once into per-column readers."""
 
     def __init__(self, mapping: Mapping) -> None:
         self.mapping = mapping
-        self._rules: dict[int, _Rule] = {}
         self._readers: dict[int, Reader] = {}
-        for rule in mapping.nodes.values():
+        self._node_plans: list[_NodePlan] = []
+        self._edge_plans: list[_EdgePlan] = []
+        for ref, rule in mapping.nodes.items():
             constants = {
                 k: v for k, v in mapping.constants.items() if rule.property_spec(k) is not None
             }
             schemas = [[NODE_TYPES[t].property(k) for t in rule.types] for k in rule.properties]
-            self._compile(rule, "node", rule.types, constants, schemas)
-            for spec in (rule.name, rule.each, rule.key, rule.aliases):
-                if spec is not None:
-                    self.reader(spec)
+            compiled = self._compile(rule, "node", rule.types, constants, schemas)
+            names = rule.each or rule.name
+            assert names is not None  # a NodeRule has one or the other
+            self._node_plans.append(
+                _NodePlan(
+                    ref,
+                    rule,
+                    self.reader(names),
+                    rule.each is not None,
+                    names.column or ref,
+                    rule.optional,
+                    self.reader(rule.key) if rule.key is not None else None,
+                    self.reader(rule.aliases) if rule.aliases is not None else None,
+                    compiled,
+                )
+            )
         for edge in mapping.edges:
             schemas = [[edge.property_spec(k)] for k in edge.properties]
-            self._compile(edge, "edge", (edge.type,), {}, schemas)
-            if edge.key is not None:
-                self.reader(edge.key)
+            compiled = self._compile(edge, "edge", (edge.type,), {}, schemas)
+            key = self.reader(edge.key) if edge.key is not None else None
+            self._edge_plans.append(_EdgePlan(edge, key, compiled))
 
     def _compile(
         self,
@@ -166,7 +201,7 @@ class RowMapper:
         types: tuple[str, ...],
         constants: dict[str, Any],
         schemas: list[list[PropertySpec | None]],
-    ) -> None:
+    ) -> _Rule:
         props = []
         proven = True
         for (key, spec), specs in zip(rule.properties.items(), schemas, strict=True):
@@ -181,7 +216,7 @@ class RowMapper:
             except ValidationError:
                 proven = False  # rows that lack the property get the bad constant: check per row
         columns = {k: spec.column or k for k, spec in rule.properties.items()}
-        self._rules[id(rule)] = _Rule(tuple(props), constants, columns, proven)
+        return _Rule(tuple(props), constants, columns, proven)
 
     def check_columns(self, record: dict[str, Any]) -> list[str]:
         """Columns the mapping reads that the file lacks: an error when a node's name, key or
@@ -270,7 +305,8 @@ class RowMapper:
         elif column is not None and spec.map is None:
             if spec.split is not False or kind == "list[str]":
                 pattern = splitter(spec.split if isinstance(spec.split, str) else None)
-                parse = None if kind == "list[str]" else PARSERS[kind]
+                # Parts are trimmed, non-empty text already: as text they need no parsing.
+                parse = None if kind in ("list[str]", "str") else PARSERS[kind]
                 read = _split_reader(column, pattern, parse, general)
             elif kind == "str":
                 read = _text_reader(column, general)
@@ -282,44 +318,47 @@ class RowMapper:
     # -- rows ------------------------------------------------------------------------------
     def map(self, record: dict[str, Any]) -> MappedRow:
         """The drafts of one record; ``RowRejected`` when any value is bad."""
-        nodes: dict[str, list[NodeDraft]] = {}
-        for ref, rule in self.mapping.nodes.items():
-            nodes[ref] = self._nodes(ref, rule, record)
-        edges = [self._edge(rule, record) for rule in self.mapping.edges]
+        nodes = {plan.ref: self._nodes(plan, record) for plan in self._node_plans}
+        edges = [self._edge(plan, record) for plan in self._edge_plans]
         return MappedRow(nodes, edges)
 
-    def _nodes(self, ref: str, rule: NodeRule, record: dict[str, Any]) -> list[NodeDraft]:
-        readers = self._readers
-        if rule.each is not None:
-            parts = readers[id(rule.each)](record, None) or []
+    def _nodes(self, plan: _NodePlan, record: dict[str, Any]) -> list[NodeDraft]:
+        if plan.each:
+            parts = plan.names(record, None) or []
             names = [str(p) for p in (parts if isinstance(parts, list) else [parts])]
-            where = rule.each.column or ref
         else:
-            assert rule.name is not None
-            name = readers[id(rule.name)](record, None)
-            names = [] if is_blank(name) else [clean_text(name)]
-            where = rule.name.column or ref
+            name = plan.names(record, None)
+            if name.__class__ is str:
+                name = name.strip()
+                names = [name] if name else []
+            else:
+                names = [] if is_blank(name) else [clean_text(name)]
         if not names:
-            if rule.optional:
+            if plan.optional:
                 return []
-            raise RowRejected(where, "名称为空 name is empty")
+            raise RowRejected(plan.where, "名称为空 name is empty")
         for name in names:
             if problem := name_problem(name):
-                raise RowRejected(where, problem)
-        compiled = self._rules[id(rule)]
+                raise RowRejected(plan.where, problem)
+        compiled = plan.compiled
         props = self._props(compiled, record)
         aliases: tuple[str, ...] = ()
-        if rule.aliases is not None:
-            found = readers[id(rule.aliases)](record, None)
+        if plan.aliases is not None:
+            found = plan.aliases(record, None)
             aliases = tuple(split_cell(found)) if found else ()
-        drafts = []
-        key_reader = readers[id(rule.key)] if rule.key is not None else None
+        drafts: list[NodeDraft] = []
+        rule, ref, key_reader, key = plan.rule, plan.ref, plan.key, None
         for name in names:
-            key = None
             if key_reader is not None:
                 value = key_reader(record, name)
-                key = None if is_blank(value) else clean_text(value)
-            drafts.append(NodeDraft(ref, rule, name, key, aliases, dict(props)))
+                if value.__class__ is str:
+                    key = value.strip() or None
+                else:
+                    key = None if is_blank(value) else clean_text(value)
+            # Each draft owns its properties: the first takes the dict built for this row.
+            drafts.append(
+                NodeDraft(ref, rule, name, key, aliases, dict(props) if drafts else props)
+            )
         if not compiled.proven:
             for t in rule.types:
                 keys = PROPERTY_NAMES[t]
@@ -335,20 +374,22 @@ class RowMapper:
             value = read(record, None)
             if value is not None:
                 props[key] = value
-        for key, value in compiled.constants.items():
-            props.setdefault(key, value)
-        return props
+        if props:
+            for key, value in compiled.constants.items():
+                props.setdefault(key, value)
+            return props
+        return dict(compiled.constants)
 
-    def _edge(self, rule: EdgeRule, record: dict[str, Any]) -> EdgeDraft:
-        compiled = self._rules[id(rule)]
+    def _edge(self, plan: _EdgePlan, record: dict[str, Any]) -> EdgeDraft:
+        compiled = plan.compiled
         props = self._props(compiled, record)
         if not compiled.proven:
-            validate_props("edge", rule.type, props, compiled.columns)
+            validate_props("edge", plan.rule.type, props, compiled.columns)
         key = ""
-        if rule.key is not None:
-            value = self._readers[id(rule.key)](record, None)
+        if plan.key is not None:
+            value = plan.key(record, None)
             key = "" if value is None else clean_text(value)
-        return EdgeDraft(rule, key, props)
+        return EdgeDraft(plan.rule, key, props)
 
 
 def _names(kind: str, type_name: str) -> frozenset[str]:
@@ -414,9 +455,11 @@ def _template_reader(template: str, columns: tuple[str, ...], general: Reader) -
             cell = record.get(col)
             if cell.__class__ is not str:
                 return general(record, part)
-            first = next((p for p in map(str.strip, pattern.split(cell)) if p), None)
-            if first is None:
-                return general(record, part)
+            first = pattern.split(cell, 1)[0].strip()  # the first part, when it is not empty
+            if not first:
+                first = next((p for p in map(str.strip, pattern.split(cell)) if p), "")
+                if not first:
+                    return general(record, part)
             values[col] = first
         text = template.format_map(values).strip()
         return text if text else general(record, part)

@@ -30,6 +30,7 @@ from kg.stores.base import GraphStore
 
 FUZZY_THRESHOLD = 85.0
 _MAX_CANDIDATES = 300
+_MEMO = 1 << 14
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,31 @@ class Resolver:
     ) -> None:
         self._store = store
         self._aliases = {fold(a): n for a, n in (aliases or {}).items()}
-        self.threshold = threshold
+        self._threshold = threshold
         self._index: dict[str, _TypeIndex] = {}
         self._by_credit: dict[str, str] = {}
         self._exists: set[str] = set()  # ids created by rows not yet written
+        self._orgs: dict[tuple[str, ...], list[tuple[str, _TypeIndex]]] = {}
+        # Names repeat on many rows (an applicant on a thousand patents). Exact ids are a pure
+        # function of (type, name, key); an organisation's resolution is a function of the
+        # arguments and of the state above, which changes only where ``_changed`` is called, so
+        # a resolution is reused while the state is the one it was made in. Both bounded.
+        self._exact: dict[tuple[str, str, str | None], tuple[str, Resolution]] = {}
+        self._made: dict[tuple[tuple[str, ...], str, str | None, bool], tuple[int, Resolution]] = {}
+        self._state = 0
+
+    def _changed(self) -> None:
+        self._state += 1
+
+    @property
+    def threshold(self) -> float:
+        """The fuzzy score (0–100) above which a look-alike goes to the review list."""
+        return self._threshold
+
+    @threshold.setter
+    def threshold(self, value: float) -> None:
+        self._threshold = value
+        self._changed()
 
     def batch_written(self) -> None:
         """Nodes created so far are in the store now: forget them here, so memory stays flat (the
@@ -103,11 +125,13 @@ class Resolver:
 
     def add_aliases(self, aliases: dict[str, str]) -> None:
         self._aliases.update({fold(a): n for a, n in aliases.items()})
+        self._changed()
 
     # -- index -----------------------------------------------------------------------------
     def _of(self, type_name: str) -> _TypeIndex:
         idx = self._index.get(type_name)
         if idx is None:
+            self._changed()
             idx = self._index[type_name] = _TypeIndex()
             for node in self._store.iter_nodes([type_name]):
                 code = node.props.get("credit_code")
@@ -123,6 +147,7 @@ class Resolver:
         aliases: Iterable[str] = (),
         credit_code: str = "",
     ) -> None:
+        self._changed()
         key = name_key(type_name, name)
         idx.by_key.setdefault(key, nid)
         idx.names[nid] = name
@@ -138,9 +163,12 @@ class Resolver:
     def remember_aliases(self, nid: str, type_name: str, aliases: Iterable[str]) -> None:
         """Aliases a row gave a node (a 简称 column): later rows may name it by them."""
         if type_name in ORG_TYPES and aliases:
-            idx = self._of(type_name)
+            by_alias = self._of(type_name).by_alias
             for alias in aliases:
-                idx.by_alias.setdefault(name_key(type_name, alias), nid)
+                key = name_key(type_name, alias)
+                if key not in by_alias:
+                    by_alias[key] = nid
+                    self._changed()
 
     # -- resolution ------------------------------------------------------------------------
     def resolve(
@@ -161,15 +189,33 @@ class Resolver:
                     return found
         if not orgs:
             return self._resolve_exact(types[0], name, key, create)
-        return self._resolve_org(orgs, name, key, create)
+        made = self._made.get((orgs, name, key, create))
+        if made is not None and made[0] == self._state:
+            return made[1]
+        state = self._state
+        res = self._resolve_org(orgs, name, key, create)
+        if self._state == state:  # resolving changed nothing: the same call gives the same
+            if len(self._made) >= _MEMO:
+                self._made.clear()
+            self._made[(orgs, name, key, create)] = (state, res)
+        return res
 
     def _resolve_exact(
         self, type_name: str, name: str, key: str | None, create: bool
     ) -> Resolution:
-        nid = node_id(type_name, key or name)
         if create:
-            self._exists.add(nid)
-            return Resolution(nid, type_name, name, "id")
+            known = self._exact.get((type_name, name, key))
+            if known is None:
+                if len(self._exact) >= _MEMO:
+                    self._exact.clear()
+                nid = node_id(type_name, key or name)
+                known = self._exact[(type_name, name, key)] = (
+                    nid,
+                    Resolution(nid, type_name, name, "id"),
+                )
+            self._exists.add(known[0])
+            return known[1]
+        nid = node_id(type_name, key or name)
         if nid in self._exists or self._store.get_nodes([nid]):
             self._exists.add(nid)
             return Resolution(nid, type_name, name, "id")
@@ -178,7 +224,9 @@ class Resolver:
     def _resolve_org(
         self, types: tuple[str, ...], name: str, credit: str | None, create: bool
     ) -> Resolution:
-        indexes = [(t, self._of(t)) for t in types]
+        indexes = self._orgs.get(types)
+        if indexes is None:  # a type's index, once loaded, is the same object for the run
+            indexes = self._orgs[types] = [(t, self._of(t)) for t in types]
         if credit:
             nid = self._by_credit.get(credit)
             if nid is not None:
@@ -208,15 +256,17 @@ class Resolver:
     def _match(
         self, indexes: list[tuple[str, _TypeIndex]], name: str, credit: str | None
     ) -> Resolution | None:
+        keys = [name_key(t, name) for t, _ in indexes]
         for rule, attr in (("name", "by_key"), ("alias", "by_alias")):
-            for t, idx in indexes:
-                nid = getattr(idx, attr).get(name_key(t, name))
+            for (t, idx), key in zip(indexes, keys, strict=True):
+                nid = getattr(idx, attr).get(key)
                 if nid is None:
                     continue
                 other = idx.credit.get(nid)
                 if credit and other and other != credit:
                     continue  # same name, different credit codes: two firms
                 if credit and not other:
+                    self._changed()
                     idx.credit[nid] = credit
                     self._by_credit.setdefault(credit, nid)
                 return Resolution(nid, t, idx.names[nid], rule)

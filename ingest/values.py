@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime
-from functools import cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, TypeVar
 
 from kg.schema import PropKind
 
@@ -25,6 +26,21 @@ _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})\s*年?$")
 # Excel counts days from 1899-12-30 (its 1900 leap-year bug folded in).
 _EXCEL_EPOCH = date(1899, 12, 30).toordinal()
+# Dates, years and yes/no cells repeat across rows (a filing date on every column that reads it):
+# text cells are parsed once, memoised, bounded; failures are not memoised, they raise again.
+_MEMO = 1 << 16
+T = TypeVar("T")
+
+
+def _memo_text(parse: Callable[[Any], T]) -> Callable[[Any], T]:
+    """``parse`` memoised for ``str`` cells; other values (unhashable lists among them) parse
+    each time."""
+    memo = lru_cache(maxsize=_MEMO)(parse)
+
+    def parsed(value: Any) -> T:
+        return memo(value) if value.__class__ is str else parse(value)
+
+    return parsed
 
 
 def is_blank(value: Any) -> bool:
@@ -73,6 +89,10 @@ def parse_bool(value: Any) -> bool:
         return value
     if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
+    return _bool_text(value)
+
+
+def _bool_from_text(value: Any) -> bool:
     text = _folded(value).lower()
     if text in _TRUE:
         return True
@@ -86,6 +106,15 @@ def parse_float(value: Any) -> float:
         raise ValueError(f"不是数字 not a number: {value!r}")
     if isinstance(value, int | float):
         return float(value)
+    if value.__class__ is str:
+        try:  # plain digits take this path; whatever float() takes means the same folded
+            number = float(value)
+        except ValueError:
+            pass
+        else:
+            if number != number or number in (float("inf"), float("-inf")):
+                raise ValueError(f"不是有限数字 not a finite number: {value!r}")
+            return number
     text = _folded(value).replace(",", "").replace("万元", "").replace("元", "").strip()
     try:
         number = float(text)
@@ -111,6 +140,10 @@ def parse_date(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, int | float) and not isinstance(value, bool) and 1 < value < 2958466:
         return date.fromordinal(_EXCEL_EPOCH + int(value)).isoformat()
+    return _date_text(value)
+
+
+def _date_from_text(value: Any) -> str:
     text = _folded(value)
     m = _DATE.match(text) or _COMPACT_DATE.match(text)
     if m is None:
@@ -128,17 +161,27 @@ def parse_date(value: Any) -> str:
 
 def parse_year(value: Any) -> int:
     """A year from a year ("2023", "2023年", 2023) or any date spelling."""
+    if value.__class__ is str:
+        return _year_text(value)
     if isinstance(value, datetime | date):
         return value.year
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1000 <= value <= 9999 and float(value).is_integer():
             return int(value)
-    else:
-        m = _YEAR.match(_folded(value))
-        if m:
-            return int(m.group(1))
+        return int(parse_date(value)[:4])
+    return _year_text(value)
+
+
+def _year_from_text(value: Any) -> int:
+    m = _YEAR.match(_folded(value))
+    if m:
+        return int(m.group(1))
     return int(parse_date(value)[:4])
 
+
+_bool_text = _memo_text(_bool_from_text)
+_date_text = _memo_text(_date_from_text)
+_year_text = _memo_text(_year_from_text)
 
 ParseKind = PropKind | str
 

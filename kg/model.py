@@ -124,6 +124,53 @@ class Edge:
         return float(w) if isinstance(w, int | float) and not isinstance(w, bool) else None
 
 
+# Builders for loops that make hundreds of thousands of records (ingest): the same frozen instance
+# as the class's constructor with every field given, without the frozen ``__init__``'s one
+# ``object.__setattr__`` per field, in a third of the time. Positional, every field required.
+_new = object.__new__
+
+
+def new_provenance(source: str, file_sha256: str, row: int | None, ingested_at: str) -> Provenance:
+    """``Provenance(source, file_sha256, row, ingested_at)``, built faster."""
+    p = _new(Provenance)
+    d = p.__dict__
+    d["source"], d["file_sha256"] = source, file_sha256
+    d["row"], d["ingested_at"] = row, ingested_at
+    return p
+
+
+def new_node(
+    id: str,
+    type: str,
+    name: str,
+    aliases: tuple[str, ...],
+    props: Mapping[str, Any],
+    provenance: tuple[Provenance, ...],
+) -> Node:
+    """``Node(id, type, name, aliases, props, provenance)``, built faster."""
+    n = _new(Node)
+    d = n.__dict__
+    d["id"], d["type"], d["name"], d["aliases"] = id, type, name, aliases
+    d["props"], d["provenance"] = props, provenance
+    return n
+
+
+def new_edge(
+    source: str,
+    type: str,
+    target: str,
+    key: str,
+    props: Mapping[str, Any],
+    provenance: tuple[Provenance, ...],
+) -> Edge:
+    """``Edge(source, type, target, key, props, provenance)``, built faster."""
+    e = _new(Edge)
+    d = e.__dict__
+    d["source"], d["type"], d["target"], d["key"] = source, type, target, key
+    d["props"], d["provenance"] = props, provenance
+    return e
+
+
 def provenance_key(prov: tuple[Provenance, ...]) -> list[Any]:
     return sorted([p.source, p.file_sha256, p.row or 0] for p in prov)
 

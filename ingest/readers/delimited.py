@@ -135,9 +135,10 @@ def read_delimited(
             raise InvalidInput("a file without a header row needs `columns:` in its mapping")
         for cells in reader:
             row_no += 1
-            if all(is_blank(c) for c in cells):
+            joined = "".join(cells)
+            if not joined.strip():  # every cell blank
                 continue
-            yield row_no, _checked(names, cells, text.encoding)
+            yield row_no, _checked(names, cells, joined, text.encoding)
     except UnicodeDecodeError as exc:
         raise InvalidInput(
             f"row {row_no + 1}: bytes that are not {text.encoding}: {exc.reason}; "
@@ -147,10 +148,12 @@ def read_delimited(
         raise InvalidInput(f"row {row_no + 1}: malformed CSV: {exc}") from exc
 
 
-def _checked(names: Sequence[str], cells: Sequence[str], encoding: str) -> dict[str, Any]:
-    """The row as ``{header: cell}``, with cells holding NULs or bytes foreign to ``encoding``
-    (mixed encodings in one file) turned into :class:`CellError` so the row is rejected by name."""
-    joined = "".join(cells)
+def _checked(
+    names: Sequence[str], cells: Sequence[str], joined: str, encoding: str
+) -> dict[str, Any]:
+    """The row (``joined``: its cells as one string) as ``{header: cell}``, with cells holding NULs
+    or bytes foreign to ``encoding`` (mixed encodings in one file) turned into :class:`CellError`
+    so the row is rejected by name."""
     try:
         joined.encode("utf-8")
         clean = "\x00" not in joined

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import gc
+import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
 from ingest.mapping import parse_mapping
 from ingest.pipeline import ingest_file, ingest_folder
-from kg.stores.base import GraphStore
+from kg.errors import InvalidInput
+from kg.model import Node
+from kg.stores.base import GraphStore, UpsertResult
+from kg.stores.sqlite import SQLiteStore
 
 MAPPINGS = Path(__file__).parents[2] / "ingest" / "mappings"
 
@@ -221,3 +227,51 @@ def test_a_value_the_schema_cannot_hold_is_rejected_naming_its_column(
     assert [(r.row, r.field) for r in report.rejects] == [(2, "类型"), (4, "类型")]
     assert "string" in report.rejects[0].reason
     assert store.stats().nodes == {"Patent": 1}
+
+
+def test_the_garbage_collector_runs_again_after_every_run(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """Ingest pauses Python's cyclic garbage collector while it runs. Afterwards it is on again:
+    after a run that loaded, after one stopped by a file without its name column, and after two
+    runs that overlapped in two threads (the first to start ending first, when the other still
+    runs paused); if it was off before a run, it stays off."""
+    mapping = parse_mapping(ENTERPRISES)
+    good = write(tmp_path / "e.csv", HEADER + ",甲精密有限公司,1,是,\n")
+    no_name = write(tmp_path / "n.csv", "统一社会信用代码,营业收入（万元）\n,1\n")
+    assert gc.isenabled()
+    ingest_file(store, good, mapping)
+    assert gc.isenabled()
+    with pytest.raises(InvalidInput, match="企业名称"):
+        ingest_file(store, no_name, mapping)
+    assert gc.isenabled()
+
+    second_writing, first_done = threading.Event(), threading.Event()
+
+    class Second(SQLiteStore):
+        def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
+            second_writing.set()
+            assert first_done.wait(timeout=10)
+            return super().upsert_nodes(nodes)
+
+    class First(SQLiteStore):
+        def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
+            second.start()
+            assert second_writing.wait(timeout=10)
+            return super().upsert_nodes(nodes)
+
+    stores = [First(tmp_path / "kg1.sqlite"), Second(tmp_path / "kg2.sqlite")]
+    second = threading.Thread(target=ingest_file, args=(stores[1], good, mapping))
+    ingest_file(stores[0], good, mapping)
+    paused_while_second_runs = not gc.isenabled()
+    first_done.set()
+    second.join()
+    assert paused_while_second_runs and gc.isenabled()
+    assert [s.stats().nodes for s in stores] == [{"Enterprise": 1}] * 2
+
+    gc.disable()
+    try:
+        ingest_file(store, good, mapping)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

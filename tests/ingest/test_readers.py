@@ -44,6 +44,38 @@ def test_values() -> None:
         parse_date("2023-13-45x")
 
 
+def test_number_cells_as_analysts_type_them() -> None:
+    """Plain digits, signs and exponents parse directly; full-width digits, thousands separators
+    and 万元 as before; a non-finite number is refused however it is spelled."""
+    assert (
+        parse_float(" 12.5 ") == 12.5 and parse_float("-3") == -3.0 and parse_float("1e3") == 1000.0
+    )
+    assert parse_float("１２．５") == 12.5 and parse_float("1,200万元") == 1200.0
+    for bad in ("nan", "inf", "-Infinity", "ＮａＮ"):
+        with pytest.raises(ValueError, match="finite"):
+            parse_float(bad)
+    with pytest.raises(ValueError, match="not a number"):
+        parse_float("一百")
+
+
+def test_repeated_cells_parse_the_same_every_time() -> None:
+    """A filing date read for three properties on a thousand rows: parsed once, the same answer
+    every time; a bad cell is refused every time it comes, not only the first."""
+    assert {parse_year("2019-03-13") for _ in range(3)} == {2019}
+    assert [parse_date("2019年3月13日") for _ in range(2)] == ["2019-03-13", "2019-03-13"]
+    assert [parse_bool("是"), parse_bool("是"), parse_bool(1), parse_bool(True)] == [True] * 4
+    for _ in range(2):
+        with pytest.raises(ValueError, match="no such date"):
+            parse_year("2019-13-45")
+        with pytest.raises(ValueError, match="yes/no"):
+            parse_bool("可能")
+    # A JSON cell holding a list is not a year: the reason says so (no crash on an unhashable).
+    with pytest.raises(ValueError, match="not a date"):
+        parse_year(["2019"])
+    with pytest.raises(ValueError, match="yes/no"):
+        parse_bool(["是"])
+
+
 def test_xlsx_formula_and_error_cells_are_rejected(store: GraphStore, tmp_path: Path) -> None:
     """Row 3 holds a formula in 金额, row 4 an Excel #N/A in 年度: both rejected naming the column;
     rows 2 and 5 load (2 projects, 1 lead enterprise shared)."""
