@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import threading
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
@@ -33,6 +31,7 @@ from ingest.readers import format_of, read_records
 from ingest.report import MAX_LISTED, IngestReport, Reject, RejectsWriter
 from ingest.resolve import Resolver
 from kg.errors import InvalidInput
+from kg.gcpause import collector_paused
 from kg.model import Node, new_provenance
 from kg.settings import get_settings
 from kg.stores.base import GraphStore
@@ -144,41 +143,6 @@ class _Repeats:
         self.written.clear()
 
 
-class _CollectorPause:
-    """CPython's cyclic garbage collector paused while files are ingested.
-
-    A run allocates millions of short-lived objects that form no cycles (records, drafts, nodes,
-    edges) and holds a batch of them until it is written. The collector's thresholds count those
-    allocations, so it traversed each batch several times and the whole heap about once per batch:
-    a fifth of an ingest's CPU at 10x, growing with the heap. Paused instead; each written batch
-    ends with a collection of the young generations (process-wide, so any young cycle anywhere is
-    still freed per batch) and the old generation waits for the end of the run. Runs may nest or
-    overlap in threads: the collector resumes when the last one ends, if it ran before the first."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._depth = 0
-        self._resume = False
-
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._depth == 0:
-                self._resume = gc.isenabled()
-                gc.disable()
-            self._depth += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._depth -= 1
-                if self._depth == 0 and self._resume:
-                    gc.enable()
-
-
-_collector_paused = _CollectorPause()
-
-
 class _Batch:
     """Rows waiting to be written, kept per row so one bad row can be told from the rest."""
 
@@ -274,7 +238,7 @@ def _run(
     seen_review: set[str] = set()
     fmt = mapping.format or format_of(path.name)
     rows_read = 0
-    with path.open("rb") as fh, _collector_paused():
+    with path.open("rb") as fh, collector_paused():
         records: Iterable[tuple[int, dict[str, Any]]] = read_records(
             fh, fmt, **_reader_options(mapping, fmt)
         )
@@ -301,7 +265,7 @@ def _run(
             if len(batch.rows) >= batch_size:
                 batch.flush()
                 resolver.batch_written()
-                gc.collect(1)  # the young generations, the batch written: see _CollectorPause
+                gc.collect(1)  # the young generations, the batch written: see kg.gcpause
         batch.flush()
         resolver.batch_written()
         gc.collect(1)
