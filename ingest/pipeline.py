@@ -165,30 +165,47 @@ class _Batch:
             self.report.nodes.add(self.store.upsert_nodes(nodes))
         except InvalidInput:
             self.repeats.forget()
-            self._row_by_row(with_nodes=True)
+            self._in_parts(self.rows, with_nodes=True)
         else:
             self.repeats.commit()
             try:
                 self.report.edges.add(self.store.upsert_edges(edges))
             except InvalidInput:
-                self._row_by_row(with_nodes=False)
+                self._in_parts(self.rows, with_nodes=False)
         self.rows.clear()
 
-    def _row_by_row(self, *, with_nodes: bool) -> None:
-        """The batch was refused: write row by row, rejecting the rows the store refuses."""
-        for row, loaded in self.rows:
+    def _in_parts(self, rows: list[tuple[int, Loaded]], *, with_nodes: bool) -> None:
+        """``rows`` were refused by the store: write each half, halving a refused half again down
+        to single rows, which are rejected. k refused rows among n cost about 2k·log2(n) batches
+        instead of n one-row batches. Nodes written before a row's edges were refused stay (they
+        were valid), as they would row by row."""
+        if len(rows) > 1:
+            mid = len(rows) // 2
+            for part in (rows[:mid], rows[mid:]):
+                write = self._in_parts if len(part) == 1 else self._write
+                write(part, with_nodes=with_nodes)
+            return
+        ((row, loaded),) = rows
+        try:
+            if with_nodes:
+                self.report.nodes.add(self.store.upsert_nodes(loaded.nodes))
+            self.report.edges.add(self.store.upsert_edges(loaded.edges))
+        except InvalidInput as exc:
+            reject(
+                self.report, self.rejects, row, "", f"存储拒绝 the store refused it: {exc.message}"
+            )
+
+    def _write(self, rows: list[tuple[int, Loaded]], *, with_nodes: bool) -> None:
+        if with_nodes:
             try:
-                if with_nodes:
-                    self.report.nodes.add(self.store.upsert_nodes(loaded.nodes))
-                self.report.edges.add(self.store.upsert_edges(loaded.edges))
-            except InvalidInput as exc:
-                reject(
-                    self.report,
-                    self.rejects,
-                    row,
-                    "",
-                    f"存储拒绝 the store refused it: {exc.message}",
-                )
+                self.report.nodes.add(self.store.upsert_nodes(n for _, r in rows for n in r.nodes))
+            except InvalidInput:
+                self._in_parts(rows, with_nodes=True)
+                return
+        try:
+            self.report.edges.add(self.store.upsert_edges(e for _, r in rows for e in r.edges))
+        except InvalidInput:
+            self._in_parts(rows, with_nodes=False)
 
 
 def reject(report: IngestReport, rejects: RejectsWriter, row: int, field: str, reason: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from ingest.mapping import parse_mapping
 from ingest.pipeline import ingest_file, ingest_folder
 from kg.errors import InvalidInput
-from kg.model import Node
+from kg.model import Edge, Node
 from kg.stores.base import GraphStore, UpsertResult
 from kg.stores.sqlite import SQLiteStore
 
@@ -275,3 +275,47 @@ def test_the_garbage_collector_runs_again_after_every_run(
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_rows_the_store_refuses_are_found_by_halving(tmp_path: Path) -> None:
+    """A store that refuses two enterprises (a node batch naming 坏甲) and one field (an edge
+    batch to 坏领域) among 64 rows, all in one batch: those 3 rows are rejected with the store's
+    reason, the other 61 load with their fields, and finding them takes far fewer writes than 64
+    one-row batches."""
+    calls = {"nodes": 0, "edges": 0}
+
+    class Picky(SQLiteStore):
+        def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
+            batch = list(nodes)
+            calls["nodes"] += 1
+            if any(n.name.startswith("坏") for n in batch if n.type == "Enterprise"):
+                raise InvalidInput("node refused: 坏")
+            return super().upsert_nodes(batch)
+
+        def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
+            batch = list(edges)
+            calls["edges"] += 1
+            if any(e.target.endswith("坏领域") for e in batch):
+                raise InvalidInput("edge refused: 坏领域")
+            return super().upsert_edges(batch)
+
+    lines = [HEADER]
+    for i in range(64):
+        name, field = f"好{i:02d}科技有限公司", "机器人"
+        if i in (5, 40):
+            name = f"坏{'甲乙'[i == 40]}科技有限公司"
+        if i == 20:
+            field = "坏领域"
+        lines.append(f",{name},{100 + i},是,{field}\n")
+    store = Picky(tmp_path / "kg.sqlite")
+    report = ingest_file(
+        store, write(tmp_path / "e.csv", "".join(lines)), parse_mapping(ENTERPRISES), batch_size=64
+    )
+    assert sorted(r.row for r in report.rejects) == [7, 22, 42]
+    assert all("存储拒绝" in r.reason for r in report.rejects)
+    assert report.rows_rejected == 3
+    stats = store.stats()
+    # Row 22's enterprise and its field were valid nodes; only its WORKS_IN edge was refused.
+    assert stats.nodes == {"Enterprise": 62, "Field": 2}
+    assert stats.edges == {"WORKS_IN": 61}
+    assert calls["nodes"] + calls["edges"] < 64
