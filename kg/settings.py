@@ -54,7 +54,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     lang: str = "zh"
-    batch_size: int = 5000
+    # Source rows per ingest batch (one store transaction each). 20,000 rather than 5,000: fewer
+    # commits rewrite the same index pages (10x county: 7.5k → 8.3k rows/s, +72 MB peak); a batch
+    # the store refuses is halved down to its bad rows, so a few bad rows stay cheap.
+    batch_size: int = Field(default=20_000, ge=1)
     neo4j_batch_size: int = 5000
     neo4j_connect_retries: int = 5
     data_dir: Path = Path("data")
