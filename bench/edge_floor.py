@@ -23,9 +23,12 @@ _TYPES = ("SUPPLIES", "COLLABORATES_WITH", "AFFILIATED_WITH", "ALUMNUS_OF")
 _END = {"text": "TEXT", "nid": "INTEGER"}
 
 
-def run(n: int, layout: str, batch: int, workdir: Path, cache_mb: int) -> tuple[float, float]:
-    path = workdir / f"floor-{layout}-{batch}.sqlite"
+def run(
+    n: int, layout: str, batch: int, workdir: Path, cache_mb: int, page_size: int = 4096
+) -> tuple[float, float]:
+    path = workdir / f"floor-{layout}-{batch}-{cache_mb}-{page_size}.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA page_size={page_size}")  # before the file has any page
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute(f"PRAGMA cache_size=-{cache_mb * 1024}")
@@ -74,22 +77,24 @@ def main() -> None:
     ap.add_argument("--batch", type=int, nargs="+", default=[5000, 50000])
     ap.add_argument("--dir", type=Path, default=None)
     ap.add_argument("--cache-mb", type=int, nargs="+", default=[64], help="SQLite page cache")
+    ap.add_argument("--page-size", type=int, nargs="+", default=[4096])
     args = ap.parse_args()
     print(f"load average at start: {os.getloadavg()[0]:.1f}")
     print(
-        "| nodes | edges | layout | batch | cache MB | edge rows/s | file MB |\n"
-        "|---|---|---|---|---|---|---|"
+        "| nodes | edges | layout | batch | cache MB | page bytes | edge rows/s | file MB |\n"
+        "|---|---|---|---|---|---|---|---|"
     )
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         for layout in args.layout:
             for batch in args.batch:
                 for cache in args.cache_mb:
-                    rate, size = run(args.nodes, layout, batch, Path(tmp), cache)
-                    print(
-                        f"| {args.nodes:,} | {5 * args.nodes:,} | {layout} | {batch:,} | {cache} "
-                        f"| {rate:,.0f} | {size:,.0f} |",
-                        flush=True,
-                    )
+                    for page in args.page_size:
+                        rate, size = run(args.nodes, layout, batch, Path(tmp), cache, page)
+                        print(
+                            f"| {args.nodes:,} | {5 * args.nodes:,} | {layout} | {batch:,} "
+                            f"| {cache} | {page:,} | {rate:,.0f} | {size:,.0f} |",
+                            flush=True,
+                        )
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
 
 
