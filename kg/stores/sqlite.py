@@ -80,8 +80,9 @@ CREATE TRIGGER IF NOT EXISTS nodes_au AFTER UPDATE OF name, aliases ON nodes BEG
 END;
 """
 
-# Node types remembered between edge batches; beyond this many the memo starts over, so a long
-# load's memory stays flat (forgotten types are looked up again, 900 ids a query).
+# Nodes whose row number and type are remembered between edge batches; beyond this many the memo
+# starts over, so a long load's memory stays flat (forgotten ones are looked up again, 900 ids a
+# query).
 _KNOWN_LIMIT = 100_000
 _MAX_SEARCH = 1000
 _CHECKPOINT_PAGES = 100_000
@@ -95,8 +96,9 @@ class SQLiteStore:
         self.url = url or f"sqlite:///{self.path}"
         self._local = threading.local()
         self._write_lock = threading.Lock()
-        # Types of nodes known to exist, so edge batches need not look their ends up again. Valid
-        # while nobody else writes: cleared whenever the version moved under us (another process).
+        # Row numbers and types of nodes known to exist, so edge batches need not look their ends
+        # up again. Valid while nobody else writes: cleared whenever the version moved under us
+        # (another process) or nodes were deleted.
         self._known: dict[str, tuple[int, str]] = {}  # id → (nid, type)
         self._pending: dict[str, tuple[int, str]] = {}
         self._known_version = -1
