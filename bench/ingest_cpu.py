@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,10 @@ class CountingStore:
         self.nodes += n
         self.version += 1
         return UpsertResult(created=n)
+
+    @contextmanager
+    def bulk(self, commit_rows: int | None = None) -> Iterator[None]:
+        yield
 
     def upsert_edges(self, edges: Iterable[Any]) -> Any:
         from kg.stores.base import UpsertResult

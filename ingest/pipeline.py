@@ -255,7 +255,13 @@ def _run(
     seen_review: set[str] = set()
     fmt = mapping.format or format_of(path.name)
     rows_read = 0
-    with path.open("rb") as fh, collector_paused():
+    # One bulk session per file: the store groups the batches into larger transactions (SQLite:
+    # ~500k changed rows each), and the file's work is committed by the time the report is made.
+    with (
+        path.open("rb") as fh,
+        collector_paused(),
+        store.bulk(get_settings().bulk_commit_rows),
+    ):
         records: Iterable[tuple[int, dict[str, Any]]] = read_records(
             fh, fmt, **_reader_options(mapping, fmt)
         )

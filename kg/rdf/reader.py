@@ -358,12 +358,13 @@ def _load(store: GraphStore, reader: _Reader, size: int) -> None:
         for rel in RELATIONS:
             yield from reader.plain_edges(rel)
 
-    for batch in _batches(nodes(), size):
-        report.nodes += store.upsert_nodes(batch)
-    for batch in _batches(edges(), size):
-        good = _checked(store, reader, batch)
-        if good:
-            report.edges += store.upsert_edges(good)
+    with store.bulk():  # batches grouped into larger transactions where the store can
+        for batch in _batches(nodes(), size):
+            report.nodes += store.upsert_nodes(batch)
+        for batch in _batches(edges(), size):
+            good = _checked(store, reader, batch)
+            if good:
+                report.edges += store.upsert_edges(good)
 
 
 def read_rdf(

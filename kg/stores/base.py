@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
@@ -78,6 +79,12 @@ class GraphStore(Protocol):
 
     def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
         """Create or merge a batch of edges; both ends must exist and fit the relation's schema."""
+        ...
+
+    def bulk(self, commit_rows: int | None = None) -> AbstractContextManager[None]:
+        """A bulk-load session around many batches: the store may group them into fewer, larger
+        transactions (about ``commit_rows`` rows each). Each batch stays all-or-nothing, and the
+        batches that completed are kept when the session ends, even by an exception."""
         ...
 
     def get_node(self, node_id: str) -> Node:

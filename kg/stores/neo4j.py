@@ -228,6 +228,13 @@ class Neo4jStore:
         self._run(tx, C.BUMP_VERSION, {"meta": META_ID})
 
     # -- writes ----------------------------------------------------------------------------
+    @contextmanager
+    def bulk(self, commit_rows: int | None = None) -> Iterator[None]:
+        """Nothing to group: every batch is already one ``UNWIND … MERGE`` transaction, and a
+        transaction spanning many batches would only grow the server's heap. (Neo4j's bulk path
+        for an empty database is ``neo4j-admin database import``, outside this store.)"""
+        yield
+
     def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
         seen = prepare_nodes(nodes, reserved=_NODE_RESERVED)
 

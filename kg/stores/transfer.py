@@ -33,6 +33,13 @@ def copy_store(
         raise InvalidInput(f"batch size must be at least 1, got {batch_size}")
     if source.url == target.url:
         raise InvalidInput(f"source and target are the same store ({source.url})")
+    with target.bulk():  # batches grouped into larger transactions where the target can
+        return _copy(source, target, batch_size, on_batch)
+
+
+def _copy(
+    source: GraphStore, target: GraphStore, batch_size: int, on_batch: Progress | None
+) -> tuple[UpsertResult, UpsertResult]:
     nodes = edges = UpsertResult()
     for node_batch in _batches(source.iter_nodes(), batch_size):
         done = target.upsert_nodes(node_batch)

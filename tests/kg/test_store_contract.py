@@ -264,3 +264,66 @@ def test_sqlite_stores_the_content_hash_of_what_it_stores(tmp_path: Path) -> Non
     assert all(len(n.provenance) == 2 for n in store.iter_nodes())
     assert hashes_match()
     conn.close()
+
+
+def test_bulk_session_keeps_good_batches_and_drops_a_refused_one(store: GraphStore) -> None:
+    """Inside a bulk session each batch is still all-or-nothing: the nodes and the good edge
+    batch are there afterwards, the refused batch (an edge to a missing node) left no trace, and
+    an exception that ends the session does not undo the batches that completed."""
+    v0 = store.version
+    bad = [tiny_edges()[0], Edge("enterprise:乙公司", "SUPPLIES", "enterprise:不存在")]
+    with pytest.raises(RuntimeError, match="analyst stopped"), store.bulk(commit_rows=3):
+        assert store.upsert_nodes(tiny_nodes()).created == 5
+        with pytest.raises(InvalidInput, match="不存在"):
+            store.upsert_edges(bad)
+        assert store.upsert_edges(tiny_edges()[1:]).created == 5
+        assert store.stats().edge_count == 5  # the session sees its own writes
+        raise RuntimeError("analyst stopped")
+    s = store.stats()
+    assert s.node_count == 5 and s.edge_count == 5 and s.version > v0
+    first = tiny_edges()[0]
+    assert first.ident not in {e.ident for e in store.iter_edges()}
+    assert store.upsert_edges(tiny_edges()).created == 1  # the refused batch's good edge, now
+
+
+def test_bulk_session_reupsert_changes_nothing(tiny: GraphStore) -> None:
+    before, version = tiny.stats(), tiny.version
+    with tiny.bulk():
+        assert tiny.upsert_nodes(tiny_nodes()).unchanged == 5
+        assert tiny.upsert_edges(tiny_edges()).unchanged == 6
+    assert tiny.stats() == before and tiny.version == version
+
+
+def test_sqlite_bulk_session_commits_in_groups(tmp_path: Path) -> None:
+    """Another connection sees a bulk session's batches only when a group of ``commit_rows``
+    changed rows commits, and the rest at the end; a write from another thread waits for the
+    session instead of failing."""
+    import threading
+
+    store = SQLiteStore(tmp_path / "kg.sqlite")
+    other = SQLiteStore(tmp_path / "kg.sqlite")
+    done: list[int] = []
+    with store.bulk(commit_rows=100):
+        store.upsert_nodes(tiny_nodes()[:2])  # 2 rows (+2 search-index rows): not yet a group
+        assert other.stats().node_count == 0
+        writer = threading.Thread(
+            target=lambda: done.append(store.upsert_nodes(tiny_nodes()[4:]).created)
+        )
+        writer.start()
+        writer.join(timeout=0.5)
+        assert writer.is_alive() and not done  # waiting for the session
+        store.upsert_nodes(tiny_nodes()[2:4])
+        assert other.stats().node_count == 0
+    writer.join(timeout=10)
+    assert done == [1]
+    assert other.stats().node_count == 5
+    with store.bulk(commit_rows=1):
+        store.upsert_nodes([Node("enterprise:丙公司", "Enterprise", "丙公司")])
+        assert other.stats().node_count == 6  # a group of one row committed already
+        assert [n.id for n in other.search("丙公司")] == ["enterprise:丙公司"]
+
+
+def test_bulk_commit_rows_must_be_positive(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "kg.sqlite")
+    with pytest.raises(InvalidInput, match="commit_rows"), store.bulk(commit_rows=0):
+        pass
