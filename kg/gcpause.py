@@ -10,7 +10,8 @@ from contextlib import contextmanager
 
 
 class CollectorPause:
-    """CPython's cyclic garbage collector paused while files are ingested or a projection is built.
+    """CPython's cyclic garbage collector paused while files are ingested, a store bulk-loads or a
+    projection is built.
 
     An ingest run allocates millions of short-lived objects that form no cycles (records, drafts, nodes,
     edges) and holds a batch of them until it is written. The collector's thresholds count those

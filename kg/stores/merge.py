@@ -4,7 +4,7 @@ against what exists into created, updated and unchanged (content hashes decide).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -23,21 +23,48 @@ def _check_reserved(props: Mapping[str, Any], reserved: tuple[str, ...], where: 
             raise InvalidInput(f"{where}: property {key!r} is reserved by this store")
 
 
+def _node_where(i: int, node: Node) -> str:
+    return f"node #{i} {node.id!r}"
+
+
+def _edge_where(i: int, edge: Edge) -> str:
+    return f"edge #{i} ({edge.source})-[{edge.type}]->({edge.target})"
+
+
+def _checked(
+    props: Mapping[str, Any],
+    reserved: tuple[str, ...],
+    where: Callable[[int, R], str],
+    i: int,
+    r: R,
+) -> None:
+    """``check_props`` and the reserved names. The record's description ``where(i, r)`` is built
+    only for an error message: formatting it for every record of a load cost ~0.3 µs each."""
+    try:
+        check_props(props, "")
+        _check_reserved(props, reserved, "")
+    except InvalidInput:
+        check_props(props, where(i, r))
+        _check_reserved(props, reserved, where(i, r))
+        raise
+
+
 def prepare_nodes(nodes: Iterable[Node], *, reserved: tuple[str, ...] = ()) -> dict[str, Node]:
     """The batch validated (``InvalidInput`` names the record) and merged by id, in order."""
     seen: dict[str, Node] = {}
     for i, node in enumerate(nodes):
-        where = f"node #{i} {node.id!r}"
         if node.type not in NODE_TYPES:
-            raise InvalidInput(f"{where}: unknown node type {node.type!r}")
+            raise InvalidInput(f"{_node_where(i, node)}: unknown node type {node.type!r}")
         if not node.id or not node.name or not node.name.strip():
-            raise InvalidInput(f"{where}: a node needs a non-empty id and name")
-        check_props(node.props, where)
-        _check_reserved(node.props, reserved, where)
+            raise InvalidInput(f"{_node_where(i, node)}: a node needs a non-empty id and name")
+        if node.props:
+            _checked(node.props, reserved, _node_where, i, node)
         # Duplicates within one batch merge in order, as they would across batches.
         prev = seen.get(node.id)
         if prev is not None and prev.type != node.type:
-            raise InvalidInput(f"{where}: id given twice with types {prev.type} and {node.type}")
+            raise InvalidInput(
+                f"{_node_where(i, node)}: id given twice with types {prev.type} and {node.type}"
+            )
         seen[node.id] = prev.merged_with(node) if prev else node
     return seen
 
@@ -48,13 +75,13 @@ def prepare_edges(
     """The batch validated and merged by (source, type, target, key), in order."""
     seen: dict[EdgeIdent, Edge] = {}
     for i, edge in enumerate(edges):
-        where = f"edge #{i} ({edge.source})-[{edge.type}]->({edge.target})"
         if edge.type not in RELATIONS:
-            raise InvalidInput(f"{where}: unknown relation type {edge.type!r}")
-        check_props(edge.props, where)
-        _check_reserved(edge.props, reserved, where)
-        prev = seen.get(edge.ident)
-        seen[edge.ident] = prev.merged_with(edge) if prev else edge
+            raise InvalidInput(f"{_edge_where(i, edge)}: unknown relation type {edge.type!r}")
+        if edge.props:
+            _checked(edge.props, reserved, _edge_where, i, edge)
+        ident = (edge.source, edge.type, edge.target, edge.key)
+        prev = seen.get(ident)
+        seen[ident] = prev.merged_with(edge) if prev else edge
     return seen
 
 

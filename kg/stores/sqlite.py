@@ -6,17 +6,21 @@ counter is bumped by every batch that changes something, so readers in other pro
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from kg.errors import EntityNotFound, InvalidInput, StoreUnavailable
+from kg.gcpause import collector_paused
 from kg.model import Edge, Node
+from kg.schema import NODE_TYPES
 from kg.stores.base import Direction, EdgeData, EdgeRow, Neighbour, StoreStats, UpsertResult
 from kg.stores.merge import check_endpoints, prepare_edges, prepare_nodes
 from kg.stores.sqlite_migrate import migrate_v1
@@ -26,6 +30,7 @@ from kg.stores.sqlite_rows import (
     _NODE_COLS,
     _chunks,
     _edge_row,
+    _edge_rows,
     _insert_sql,
     _match_rank,
     _node_row,
@@ -68,9 +73,9 @@ CREATE INDEX IF NOT EXISTS edges_dst ON edges(dst, type);
 CREATE VIRTUAL TABLE IF NOT EXISTS nodes_fts USING fts5(
     name, aliases, content='nodes', content_rowid='nid', tokenize='trigram'
 );
-CREATE TRIGGER IF NOT EXISTS nodes_ai AFTER INSERT ON nodes BEGIN
-    INSERT INTO nodes_fts(rowid, name, aliases) VALUES (new.rowid, new.name, new.aliases);
-END;
+-- New nodes enter the search index from upsert_nodes, one INSERT … SELECT per batch: an AFTER
+-- INSERT trigger cost 19 µs a node (1M nodes: 45k nodes/s in all), the statement 2–3 µs (173k).
+DROP TRIGGER IF EXISTS nodes_ai;
 CREATE TRIGGER IF NOT EXISTS nodes_ad AFTER DELETE ON nodes BEGIN
     INSERT INTO nodes_fts(nodes_fts, rowid, name, aliases) VALUES ('delete', old.rowid, old.name, old.aliases);
 END;
@@ -81,14 +86,32 @@ END;
 """
 
 # Nodes whose row number and type are remembered between edge batches; beyond this many the memo
-# starts over, so a long load's memory stays flat (forgotten ones are looked up again, 900 ids a
-# query).
-_KNOWN_LIMIT = 100_000
+# starts over, so memory stays bounded (forgotten ones are looked up again, 900 ids a query). A
+# remembered node is one int, ``nid << 5 | type number``: ~150 MB at the cap. Looking an end up in
+# SQLite costs 2.5-4.6 µs at 1M nodes, and each edge has two: with the cap at 100k, loading 5M
+# edges into a 1M-node store spent 40% of its time there.
+_KNOWN_LIMIT = 1_000_000
+_TYPE_NAMES = tuple(NODE_TYPES)
+_TYPE_NUMBER = {t: i for i, t in enumerate(_TYPE_NAMES)}
+assert len(_TYPE_NAMES) <= 32
 _MAX_SEARCH = 1000
 _CHECKPOINT_PAGES = 100_000
 _CACHE_MB = 64
 _BULK_CACHE_MB = 512
 _BULK_COMMIT_ROWS = 500_000
+_DEFER_DST_MIN = 200_000
+
+
+@dataclass
+class _Bulk:
+    """A bulk session in progress (see ``SQLiteStore.bulk``)."""
+
+    commit_rows: int
+    mark: int  # conn.total_changes at the last commit
+    edges_before: int  # edge rows when the session began (max rowid: an upper bound)
+    edges_added: int = 0
+    dst_dropped: bool = False  # the in-edge index is dropped until the session ends
+    dst_kept: bool = False  # ...or must stay (a delete needed it)
 
 
 class SQLiteStore:
@@ -99,13 +122,12 @@ class SQLiteStore:
         self.url = url or f"sqlite:///{self.path}"
         self._local = threading.local()
         self._write_lock = threading.RLock()
-        # A bulk session in progress: (rows per commit, conn.total_changes at the last commit).
-        self._bulk: tuple[int, int] | None = None
+        self._bulk: _Bulk | None = None
         # Row numbers and types of nodes known to exist, so edge batches need not look their ends
         # up again. Valid while nobody else writes: cleared whenever the version moved under us
         # (another process) or nodes were deleted.
-        self._known: dict[str, tuple[int, str]] = {}  # id → (nid, type)
-        self._pending: dict[str, tuple[int, str]] = {}
+        self._known: dict[str, int] = {}  # id → nid << 5 | type number
+        self._pending: dict[str, int] = {}
         self._known_version = -1
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -165,10 +187,8 @@ class SQLiteStore:
                 else:
                     conn.execute("RELEASE ikg_batch")
                 self._known.update(self._pending)
-                if session is not None and conn.total_changes - session[1] >= session[0]:
-                    self._commit(conn)
-                    self._begin(conn)
-                    self._bulk = (session[0], conn.total_changes)
+                if session is not None:
+                    self._bulk_step(conn, session)
             finally:
                 self._pending.clear()
 
@@ -190,9 +210,18 @@ class SQLiteStore:
         other threads' writes wait for the session to end.
 
         Why: a commit writes every page its transaction dirtied, and random edge inserts dirty
-        about two index pages each. Grouping 5,000-row batches into 1M-row transactions took raw
-        edge inserts at 1M nodes / 5M edges from 30.5k to 65.7k rows/s (bench/RESULTS.md). The page
-        cache is raised to 512 MB meanwhile so the dirty pages stay in memory until the commit.
+        about two index pages each. Grouping 5,000-row batches into 500k-row transactions took raw
+        edge inserts at 1M nodes / 5M edges from 30.5k to 64.5k rows/s (bench/RESULTS.md). The
+        page cache is raised to 512 MB meanwhile so the dirty pages stay in memory until a commit.
+
+        Once the session has added more edges than a quarter of those the store had (and at least
+        200,000), the in-edge index is dropped and built again, sorted, when the session ends:
+        95k instead of 64.5k raw rows/s at 1M / 5M. Meanwhile in-edge reads by other connections
+        scan the table; a store left by a killed session rebuilds the index when next opened.
+
+        Python's cyclic garbage collector is paused for the session (``kg.gcpause``), with a
+        collection of the young generations after each batch, as ingest does: on a heap of ~35M
+        objects (the benchmark's) full collections cost 5M edges 55 s of 130.
 
         Batches that completed are committed when the session ends, even when it ends with an
         exception, exactly as they would have been without the session."""
@@ -200,21 +229,46 @@ class SQLiteStore:
         if rows < 1:
             raise InvalidInput(f"bulk commit_rows must be at least 1, got {rows}")
         conn = self._conn()
-        with self._write_lock:
+        with self._write_lock, collector_paused():
             if self._bulk is not None:  # nested on the same thread: the outer session groups
                 yield
                 return
             conn.execute(f"PRAGMA cache_size=-{_BULK_CACHE_MB * 1024}")
             self._begin(conn)
-            self._bulk = (rows, conn.total_changes)
+            (edges,) = conn.execute("SELECT coalesce(max(rowid), 0) FROM edges").fetchone()
+            session = self._bulk = _Bulk(rows, conn.total_changes, edges)
             try:
                 yield
             finally:
                 self._bulk = None
                 try:
+                    self._restore_dst_index(conn, session)
                     self._commit(conn)
                 finally:
                     conn.execute(f"PRAGMA cache_size=-{_CACHE_MB * 1024}")
+
+    def _bulk_step(self, conn: sqlite3.Connection, session: _Bulk) -> None:
+        """After a batch of a bulk session: commit the group when it is large enough; drop the
+        in-edge index when the session has added enough edges for a rebuild to pay."""
+        if (
+            not session.dst_dropped
+            and not session.dst_kept
+            and session.edges_added >= max(_DEFER_DST_MIN, session.edges_before // 4)
+        ):
+            conn.execute("DROP INDEX IF EXISTS edges_dst")
+            session.dst_dropped = True
+        if conn.total_changes - session.mark >= session.commit_rows:
+            self._commit(conn)
+            self._begin(conn)
+            session.mark = conn.total_changes
+        gc.collect(1)  # the young generations (the collector is paused): see kg.gcpause
+
+    @staticmethod
+    def _restore_dst_index(conn: sqlite3.Connection, session: _Bulk) -> None:
+        """Build the in-edge index if it is missing (also when a rolled-back batch undid an
+        earlier rebuild: ``IF NOT EXISTS`` makes this a no-op otherwise)."""
+        conn.execute("CREATE INDEX IF NOT EXISTS edges_dst ON edges(dst, type)")
+        session.dst_dropped = False
 
     @staticmethod
     def _read_version(conn: sqlite3.Connection) -> int:
@@ -246,12 +300,19 @@ class SQLiteStore:
             try:
                 (top,) = conn.execute("SELECT coalesce(max(nid), 0) FROM nodes").fetchone()
                 created = conn.executemany(_insert_sql("nodes", _NODE_COLS, 1), rows).rowcount
+                if created:  # new rows are numbered above ``top``: index their names for search
+                    conn.execute(
+                        "INSERT INTO nodes_fts(rowid, name, aliases) "
+                        "SELECT nid, name, aliases FROM nodes WHERE nid > ?",
+                        (top,),
+                    )
                 if created == len(rows):
                     # All new (the usual case in a load): SQLite numbered them top+1, top+2, … in
                     # order (no other writer inside this transaction), so the edges that follow
                     # know their ends' rows without looking them up.
-                    for i, node in enumerate(seen.values(), 1):
-                        self._pending[node.id] = (top + i, node.type)
+                    pending, number = self._pending, _TYPE_NUMBER
+                    for i, node in enumerate(seen.values(), top + 1):
+                        pending[node.id] = i << 5 | number[node.type]
                 updates: list[tuple[Any, ...]] = []
                 if created < len(rows):
                     updates = self._merged_nodes(conn, seen, rows)
@@ -304,21 +365,25 @@ class SQLiteStore:
 
     def _ends(self, conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, tuple[int, str]]:
         """Row number and type of each of ``ids`` that exists."""
-        known, pending = self._known, self._pending
+        known, pending, names = self._known, self._pending, _TYPE_NAMES
         found: dict[str, tuple[int, str]] = {}
         missing = []
         for node_id in set(ids):
-            end = known.get(node_id) or pending.get(node_id)
+            end = known.get(node_id)
             if end is None:
-                missing.append(node_id)
-            else:
-                found[node_id] = end
+                end = pending.get(node_id)
+                if end is None:
+                    missing.append(node_id)
+                    continue
+            found[node_id] = (end >> 5, names[end & 31])
+        number = _TYPE_NUMBER
         for chunk in _chunks(missing):
             marks = ",".join("?" * len(chunk))
             for node_id, nid, type_ in conn.execute(
                 f"SELECT id, nid, type FROM nodes WHERE id IN ({marks})", chunk
             ):
-                found[node_id] = pending[node_id] = (nid, type_)
+                found[node_id] = (nid, type_)
+                pending[node_id] = nid << 5 | number[type_]
         return found
 
     def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
@@ -326,7 +391,7 @@ class SQLiteStore:
         with self._write() as conn:
             ends = self._ends(conn, [x for e in seen.values() for x in (e.source, e.target)])
             check_endpoints(seen.values(), {i: t for i, (_, t) in ends.items()})
-            rows = [_edge_row(e, ends[e.source][0], ends[e.target][0]) for e in seen.values()]
+            rows = _edge_rows(seen.values(), ends)
             try:
                 created = conn.executemany(_insert_sql("edges", _EDGE_COLS, 4), rows).rowcount
                 updates: list[tuple[Any, ...]] = []
@@ -341,6 +406,8 @@ class SQLiteStore:
                 raise InvalidInput(f"edge batch rejected by SQLite: {exc}") from exc
             if created or updates:
                 self._bump(conn)
+            if self._bulk is not None:
+                self._bulk.edges_added += created
         return UpsertResult(created, len(updates), len(rows) - created - len(updates))
 
     @staticmethod
@@ -373,6 +440,9 @@ class SQLiteStore:
         deleted = 0
         with self._write() as conn:
             self._known.clear()
+            if self._bulk is not None:  # deletes by end need the in-edge index
+                self._restore_dst_index(conn, self._bulk)
+                self._bulk.dst_kept = True
             for chunk in _chunks(ids):
                 marks = ",".join("?" * len(chunk))
                 nids = [

@@ -327,3 +327,76 @@ def test_bulk_commit_rows_must_be_positive(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "kg.sqlite")
     with pytest.raises(InvalidInput, match="commit_rows"), store.bulk(commit_rows=0):
         pass
+
+
+def test_sqlite_search_index_stays_consistent(tmp_path: Path) -> None:
+    """New nodes are indexed by ``upsert_nodes`` itself (no insert trigger): after creates, a
+    rename, a re-upsert and a delete, in and out of a bulk session, FTS5's own integrity check
+    passes and search finds each name once. A file written with the old insert trigger loses
+    it on open, so no name is indexed twice."""
+    path = tmp_path / "kg.sqlite"
+    store = SQLiteStore(path)
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "CREATE TRIGGER nodes_ai AFTER INSERT ON nodes BEGIN INSERT INTO nodes_fts(rowid, name, "
+        "aliases) VALUES (new.rowid, new.name, new.aliases); END"
+    )
+    conn.commit()
+    store.close()
+    store = SQLiteStore(path)
+    trigger = "SELECT count(*) FROM sqlite_master WHERE name='nodes_ai'"
+    assert conn.execute(trigger).fetchone() == (0,)
+    store.upsert_nodes(tiny_nodes())
+    with store.bulk(commit_rows=2):
+        store.upsert_nodes(
+            [*tiny_nodes()[:2], Node("enterprise:丙公司", "Enterprise", "丙精工有限公司")]
+        )
+        store.upsert_nodes([Node("enterprise:丙公司", "Enterprise", "丙智造有限公司")])  # renamed
+    store.delete_nodes(["enterprise:乙公司"])
+    conn.execute("INSERT INTO nodes_fts(nodes_fts) VALUES ('integrity-check')")
+    assert [n.id for n in store.search("丙智造")] == ["enterprise:丙公司"]
+    assert store.search("丙精工") == [] and store.search("精密机械") == []
+    assert [n.id for n in store.search("甲科技")] == ["enterprise:甲公司"]
+
+
+def test_sqlite_bulk_session_rebuilds_the_in_edge_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session that adds many edges (here: 3 or more) drops the in-edge index and builds it
+    again when it ends; a delete inside the session gets the index back first; in-edge reads
+    answer the same throughout."""
+    import kg.stores.sqlite as sqlite_store
+
+    monkeypatch.setattr(sqlite_store, "_DEFER_DST_MIN", 3)
+    path = tmp_path / "kg.sqlite"
+    store, other = SQLiteStore(path), sqlite3.connect(path)
+    index = "SELECT count(*) FROM sqlite_master WHERE name='edges_dst'"
+    store.upsert_nodes(tiny_nodes())
+    with store.bulk(commit_rows=1):
+        store.upsert_edges(tiny_edges()[:2])
+        assert other.execute(index).fetchone() == (1,)  # 2 edges: not worth a rebuild
+        store.upsert_edges(tiny_edges()[2:])
+        assert other.execute(index).fetchone() == (0,)  # dropped, and committed
+        ins = {n.node.id for n in store.neighbours("university:浙江大学", direction="in")}
+    assert other.execute(index).fetchone() == (1,)
+    assert {n.node.id for n in store.neighbours("university:浙江大学", direction="in")} == ins
+    assert ins  # the tiny graph has edges into 浙江大学
+    with store.bulk(commit_rows=1):
+        store.upsert_edges(tiny_edges())  # unchanged: adds nothing, keeps the index
+        assert other.execute(index).fetchone() == (1,)
+    store.delete_edges([e.ident for e in tiny_edges()])
+    with store.bulk(commit_rows=1):
+        store.upsert_edges(tiny_edges())
+        assert other.execute(index).fetchone() == (0,)
+        assert store.delete_nodes(["talent:张三"]) == 1
+        assert other.execute(index).fetchone() == (1,)  # back for the delete, and kept
+        rest = tiny_edges()[2:]  # the four edges without 张三
+        store.delete_edges([e.ident for e in rest])
+        assert store.upsert_edges(rest).created == 4
+        assert other.execute(index).fetchone() == (1,)
+    assert conn_ok(path)
+
+
+def conn_ok(path: Path) -> bool:
+    with sqlite3.connect(path) as conn:
+        return bool(conn.execute("PRAGMA integrity_check").fetchone() == ("ok",))
