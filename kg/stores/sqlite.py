@@ -220,8 +220,8 @@ class SQLiteStore:
         scan the table; a store left by a killed session rebuilds the index when next opened.
 
         Python's cyclic garbage collector is paused for the session (``kg.gcpause``), with a
-        collection of the young generations after each batch, as ingest does: on a heap of ~35M
-        objects (the benchmark's) full collections cost 5M edges 55 s of 130.
+        collection of the young generations at each group commit: on a heap of ~35M objects (the
+        benchmark's) full collections cost 5M edges 55 s of 130.
 
         Batches that completed are committed when the session ends, even when it ends with an
         exception, exactly as they would have been without the session."""
@@ -261,7 +261,9 @@ class SQLiteStore:
             self._commit(conn)
             self._begin(conn)
             session.mark = conn.total_changes
-        gc.collect(1)  # the young generations (the collector is paused): see kg.gcpause
+            # The young generations, while the collector is paused (see kg.gcpause): once a group,
+            # not once a batch; per batch it was 10% of a 100x county ingest (py-spy).
+            gc.collect(1)
 
     @staticmethod
     def _restore_dst_index(conn: sqlite3.Connection, session: _Bulk) -> None:
