@@ -60,9 +60,12 @@ class Settings(BaseSettings):
     batch_size: int = Field(default=20_000, ge=1)
     # Rows changed per SQLite transaction during a bulk load (ingest, copy, demo): batches are
     # savepoints inside it. Larger groups rewrite fewer index pages per row; raw edge inserts at
-    # 1M nodes / 5M edges: 30.5k rows/s committing every 5,000 rows, 65.7k every 1M (see
-    # bench/RESULTS.md). The group's dirty pages are held in a 512 MB page cache.
+    # 1M nodes / 5M edges: 42.1k rows/s committing every 5,000 rows, 77.5k every 500,000
+    # (bench/edge_floor.py, bench/RESULTS.md).
     bulk_commit_rows: int = Field(default=500_000, ge=1)
+    # SQLite page cache during a bulk session, MB: where a group's dirty pages wait for its commit.
+    # 100x county ingest: 512 MB → 6.7k rows/s, peak 1,132 MB; 128 MB → 6.5k rows/s, peak 737 MB.
+    bulk_cache_mb: int = Field(default=512, ge=2)
     neo4j_batch_size: int = 5000
     neo4j_connect_retries: int = 5
     data_dir: Path = Path("data")

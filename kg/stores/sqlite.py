@@ -21,6 +21,7 @@ from kg.errors import EntityNotFound, InvalidInput, StoreUnavailable
 from kg.gcpause import collector_paused
 from kg.model import Edge, Node
 from kg.schema import NODE_TYPES
+from kg.settings import get_settings
 from kg.stores.base import Direction, EdgeData, EdgeRow, Neighbour, StoreStats, UpsertResult
 from kg.stores.merge import check_endpoints, prepare_edges, prepare_nodes
 from kg.stores.sqlite_migrate import migrate_v1
@@ -97,7 +98,6 @@ assert len(_TYPE_NAMES) <= 32
 _MAX_SEARCH = 1000
 _CHECKPOINT_PAGES = 100_000
 _CACHE_MB = 64
-_BULK_CACHE_MB = 512
 _BULK_COMMIT_ROWS = 500_000
 _DEFER_DST_MIN = 200_000
 
@@ -212,7 +212,8 @@ class SQLiteStore:
         Why: a commit writes every page its transaction dirtied, and random edge inserts dirty
         about two index pages each. Grouping 5,000-row batches into 500k-row transactions took raw
         edge inserts at 1M nodes / 5M edges from 30.5k to 64.5k rows/s (bench/RESULTS.md). The
-        page cache is raised to 512 MB meanwhile so the dirty pages stay in memory until a commit.
+        page cache is raised to ``KG_BULK_CACHE_MB`` (512) meanwhile, so the dirty pages stay in
+        memory until a commit.
 
         Once the session has added more edges than a quarter of those the store had (and at least
         200,000), the in-edge index is dropped and built again, sorted, when the session ends:
@@ -233,7 +234,7 @@ class SQLiteStore:
             if self._bulk is not None:  # nested on the same thread: the outer session groups
                 yield
                 return
-            conn.execute(f"PRAGMA cache_size=-{_BULK_CACHE_MB * 1024}")
+            conn.execute(f"PRAGMA cache_size=-{get_settings().bulk_cache_mb * 1024}")
             self._begin(conn)
             (edges,) = conn.execute("SELECT coalesce(max(rowid), 0) FROM edges").fetchone()
             session = self._bulk = _Bulk(rows, conn.total_changes, edges)
