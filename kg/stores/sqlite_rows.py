@@ -13,6 +13,7 @@ import orjson
 from kg.model import Edge, Node, Provenance, provenance_key
 
 _CHUNK = 900  # stays below SQLite's host-parameter limit in IN (...) lists
+_CACHE_MB = 64  # page cache of each connection (a bulk session raises its own)
 _ALIAS_SEP = "\x1f"
 
 
