@@ -256,11 +256,11 @@ def _run(
     fmt = mapping.format or format_of(path.name)
     rows_read = 0
     # One bulk session per file: the store groups the batches into larger transactions (SQLite:
-    # ~500k changed rows each), and the file's work is committed by the time the report is made.
+    # KG_BULK_COMMIT_ROWS changed rows each), and the file's work is committed by the report.
     with (
         path.open("rb") as fh,
         collector_paused(),
-        store.bulk(get_settings().bulk_commit_rows),
+        store.bulk(),
     ):
         records: Iterable[tuple[int, dict[str, Any]]] = read_records(
             fh, fmt, **_reader_options(mapping, fmt)

@@ -97,7 +97,6 @@ _TYPE_NAMES = tuple(NODE_TYPES)
 _TYPE_NUMBER = {t: i for i, t in enumerate(_TYPE_NAMES)}
 assert len(_TYPE_NAMES) <= 32
 _CHECKPOINT_PAGES = 100_000
-_BULK_COMMIT_ROWS = 500_000
 _DEFER_DST_MIN = 200_000
 
 
@@ -204,7 +203,7 @@ class SQLiteStore(SQLiteReads):
     @contextmanager
     def bulk(self, commit_rows: int | None = None) -> Iterator[None]:
         """A bulk-load session: the batches this thread writes inside it are grouped into
-        transactions of about ``commit_rows`` changed rows (default 500,000), each batch still
+        transactions of about ``commit_rows`` changed rows (``KG_BULK_COMMIT_ROWS``), each batch still
         all-or-nothing (a savepoint). Other connections see the work when a group commits, and
         other threads' writes wait for the session to end.
 
@@ -225,7 +224,7 @@ class SQLiteStore(SQLiteReads):
 
         Batches that completed are committed when the session ends, even when it ends with an
         exception, exactly as they would have been without the session."""
-        rows = _BULK_COMMIT_ROWS if commit_rows is None else commit_rows
+        rows = get_settings().bulk_commit_rows if commit_rows is None else commit_rows
         if rows < 1:
             raise InvalidInput(f"bulk commit_rows must be at least 1, got {rows}")
         conn = self._conn()
