@@ -203,20 +203,21 @@ class SQLiteStore(SQLiteReads):
     @contextmanager
     def bulk(self, commit_rows: int | None = None) -> Iterator[None]:
         """A bulk-load session: the batches this thread writes inside it are grouped into
-        transactions of about ``commit_rows`` changed rows (``KG_BULK_COMMIT_ROWS``), each batch still
-        all-or-nothing (a savepoint). Other connections see the work when a group commits, and
-        other threads' writes wait for the session to end.
+        transactions of about ``commit_rows`` changed rows (``KG_BULK_COMMIT_ROWS``), each batch
+        still all-or-nothing (a savepoint). Other connections see the work when a group commits,
+        and other threads' writes wait for the session to end.
 
         Why: a commit writes every page its transaction dirtied, and random edge inserts dirty
         about two index pages each. Grouping 5,000-row batches into 500k-row transactions took raw
-        edge inserts at 1M nodes / 5M edges from 30.5k to 64.5k rows/s (bench/RESULTS.md). The
-        page cache is raised to ``KG_BULK_CACHE_MB`` (512) meanwhile, so the dirty pages stay in
-        memory until a commit.
+        edge inserts at 1M nodes / 5M edges from 42.1k to 77.5k rows/s (``bench/edge_floor.py``,
+        bench/RESULTS.md). The page cache is raised to ``KG_BULK_CACHE_MB`` (512) meanwhile, so the
+        dirty pages stay in memory until a commit.
 
         Once the session has added more edges than a quarter of those the store had (and at least
         200,000), the in-edge index is dropped and built again, sorted, when the session ends:
-        95k instead of 64.5k raw rows/s at 1M / 5M. Meanwhile in-edge reads by other connections
-        scan the table; a store left by a killed session rebuilds the index when next opened.
+        112.6k instead of 77.5k raw rows/s at 1M / 5M. Meanwhile in-edge reads by other
+        connections scan the table; a store left by a killed session rebuilds the index when
+        next opened.
 
         Python's cyclic garbage collector is paused for the session (``kg.gcpause``), with a
         collection of the young generations at each group commit: on a heap of ~35M objects (the
@@ -232,8 +233,8 @@ class SQLiteStore(SQLiteReads):
             if self._bulk is not None:  # nested on the same thread: the outer session groups
                 yield
                 return
-            conn.execute(f"PRAGMA cache_size=-{get_settings().bulk_cache_mb * 1024}")
             self._begin(conn)
+            conn.execute(f"PRAGMA cache_size=-{get_settings().bulk_cache_mb * 1024}")
             (edges,) = conn.execute("SELECT coalesce(max(rowid), 0) FROM edges").fetchone()
             session = self._bulk = _Bulk(rows, conn.total_changes, edges)
             try:
