@@ -176,11 +176,15 @@ def provenance_key(prov: tuple[Provenance, ...]) -> list[Any]:
 
 
 def _is_normal(props: Mapping[str, Any], prov: tuple[Provenance, ...]) -> bool:
-    if not props and len(prov) < 2:
-        return True
+    """No ``None`` (a removal) and no tuple (stored as a list) among the values, and one record
+    per source. Asked of every record a store writes: a loop, not ``any()`` over a generator,
+    which costs twice as much for one or two values."""
     if len(prov) > 1 and len({p.source for p in prov}) != len(prov):
         return False
-    return not any(v is None or isinstance(v, tuple) for v in props.values())
+    for v in props.values():  # noqa: SIM110
+        if v is None or isinstance(v, tuple):
+            return False
+    return True
 
 
 def _overlay(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:

@@ -33,7 +33,6 @@ from kg.stores.sqlite_rows import (
     _NODE_COLS,
     _chunks,
     _edge_row,
-    _edge_rows,
     _insert_sql,
     _match_rank,
     _node_row,
@@ -389,7 +388,7 @@ class SQLiteStore(SQLiteReads):
         with self._write() as conn:
             ends = self._ends(conn, [x for e in seen.values() for x in (e.source, e.target)])
             check_endpoints(seen.values(), {i: t for i, (_, t) in ends.items()})
-            rows = _edge_rows(seen.values(), ends)
+            rows = [_edge_row(e, ends[e.source][0], ends[e.target][0]) for e in seen.values()]
             try:
                 created = conn.executemany(_insert_sql("edges", _EDGE_COLS, 4), rows).rowcount
                 updates: list[tuple[Any, ...]] = []
