@@ -31,10 +31,13 @@ def _generate(out: Path, scale: float, seed: int) -> None:
     generate(out, scale=scale, seed=seed)
 
 
-def _ingest(src: Path, store_path: Path, only: list[str] | None) -> dict[str, float]:
+def _ingest(
+    src: Path, store_path: Path, only: list[str] | None, writer: str = "auto"
+) -> dict[str, float | str]:
     from ingest.pipeline import _run, folder_plan, mapping_aliases
     from ingest.report import RejectsWriter
     from ingest.resolve import Resolver
+    from ingest.writer import Writers
     from kg.settings import get_settings
     from kg.stores.sqlite import SQLiteStore
 
@@ -45,17 +48,20 @@ def _ingest(src: Path, store_path: Path, only: list[str] | None) -> dict[str, fl
     resolver = Resolver(store, aliases)
     rows = rejected = 0
     wall, cpu = time.perf_counter(), time.process_time()
-    with RejectsWriter(None) as rejects:
+    with RejectsWriter(None) as rejects, Writers(store, writer) as writers:
         for m in mappings:
             if only and m.name not in only:
                 continue
             resolver.add_aliases(mapping_aliases(m))
-            report = _run(
-                store, m.source_path(), m, resolver, rejects, get_settings().batch_size, False
-            )
+            path, size = m.source_path(), get_settings().batch_size
+            out = writers.for_file(path)
+            report = _run(store, path, m, resolver, rejects, size, False, out)
             rows += report.rows_read
             rejected += report.rows_rejected
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    # The writer process (if any) has been joined: its CPU and peak RSS are the children's.
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time.perf_counter() - wall
+    cpu = time.process_time() - cpu + children.ru_utime + children.ru_stime
     stats = store.stats()
     return {
         "rows": rows,
@@ -65,6 +71,8 @@ def _ingest(src: Path, store_path: Path, only: list[str] | None) -> dict[str, fl
         "rows_per_s_wall": round(rows / wall),
         "rows_per_s_cpu": round(rows / cpu),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "writer_peak_rss_mb": round(children.ru_maxrss / 1024),
+        "writer": writer,
         "nodes": stats.node_count,
         "edges": stats.edge_count,
         "src_mb": round(sum(p.stat().st_size for p in src.iterdir()) / 2**20, 1),
@@ -91,13 +99,17 @@ def main() -> None:
     parser.add_argument("--child-generate", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-ingest", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    parser.add_argument(
+        "--writer", choices=("auto", "inline", "process"), default="auto", help="KG_INGEST_WRITER"
+    )
     args = parser.parse_args()
     if args.child_generate:
         _generate(args.child_generate, args.scales[0], args.seed)
         print("{}")
         return
     if args.child_ingest:
-        print(json.dumps(_ingest(args.child_ingest, args.out / "kg.sqlite", args.only)))
+        found = _ingest(args.child_ingest, args.out / "kg.sqlite", args.only, args.writer)
+        print(json.dumps(found))
         return
     lines = []
     for scale in args.scales:
@@ -107,7 +119,15 @@ def main() -> None:
         gen = time.perf_counter() - t
         only = ["--only", *args.only] if args.only else []
         result = json.loads(
-            _child("--child-ingest", str(src), "--out", str(args.out / f"store-{scale:g}x"), *only)
+            _child(
+                "--child-ingest",
+                str(src),
+                "--out",
+                str(args.out / f"store-{scale:g}x"),
+                "--writer",
+                args.writer,
+                *only,
+            )
         )
         result["generate_s"] = round(gen, 1)
         print(f"{scale:g}x", result, flush=True)

@@ -123,6 +123,11 @@ class Resolver:
         organisation index stays: resolution needs it)."""
         self._exists.clear()
 
+    @property
+    def unwritten(self) -> int:
+        """How many ids it created that ``batch_written`` has not yet been told are in the store."""
+        return len(self._exists)
+
     def add_aliases(self, aliases: dict[str, str]) -> None:
         self._aliases.update({fold(a): n for a, n in aliases.items()})
         self._changed()

@@ -123,7 +123,9 @@ async def ingest_upload(
             directory=settings.upload_dir,
             max_bytes=settings.max_upload_mb * MB,
         )
-        report = await run_in_threadpool(ingest_file, store, saved.path, chosen)
+        # Inline: the server's other writes wait for the upload's bulk session on the store's own
+        # lock, which a writer process would not hold.
+        report = await run_in_threadpool(ingest_file, store, saved.path, chosen, writer="inline")
     except KGError as exc:
         audit.record(
             key_id=key_id,

@@ -1,0 +1,247 @@
+"""The writer process (``KG_INGEST_WRITER=process``): the same graph, reports and rejects as writing
+inline, and a clear error when the writer fails or dies."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest.mapping import parse_mapping
+from ingest.pipeline import ingest_file, ingest_folder
+from ingest.report import IngestReport
+from ingest.synthetic import generate
+from ingest.writer import InlineWriter, ProcessWriter, Writers
+from kg.errors import InvalidInput, StoreUnavailable
+from kg.model import Edge, Node
+from kg.stores.base import UpsertResult
+from kg.stores.sqlite import SQLiteStore
+from tests.ingest.test_pipeline import ENTERPRISES, HEADER, write
+
+# Stores the writer process opens by class, so they live at module level (importable there).
+
+
+class Picky(SQLiteStore):
+    """Refuses node batches naming an enterprise 坏… and edge batches into the field 坏领域."""
+
+    def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
+        batch = list(nodes)
+        if any(n.name.startswith("坏") for n in batch if n.type == "Enterprise"):
+            raise InvalidInput("node refused: 坏")
+        return super().upsert_nodes(batch)
+
+    def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
+        batch = list(edges)
+        if any(e.target.endswith("坏领域") for e in batch):
+            raise InvalidInput("edge refused: 坏领域")
+        return super().upsert_edges(batch)
+
+
+class Failing(SQLiteStore):
+    """A disk that fails (not a refused row) when a batch names 故障科技."""
+
+    def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
+        batch = list(nodes)
+        if any(n.name.startswith("故障") for n in batch):
+            raise sqlite3.OperationalError("disk I/O error")
+        return super().upsert_nodes(batch)
+
+
+class Dying(SQLiteStore):
+    """The writer process is killed (exit code 3) when a batch names 故障科技."""
+
+    def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
+        batch = list(nodes)
+        if any(n.name.startswith("故障") for n in batch):
+            os._exit(3)
+        return super().upsert_nodes(batch)
+
+
+def _graph(store: SQLiteStore) -> tuple[list[Any], list[Any]]:
+    """Every node and edge with its content and provenance (source and row; not the time)."""
+
+    def prov(record: Node | Edge) -> list[Any]:
+        return sorted((p.source, p.file_sha256, p.row) for p in record.provenance)
+
+    nodes = sorted(
+        (n.id, n.type, n.name, n.aliases, sorted(n.props.items(), key=str), prov(n))
+        for n in store.iter_nodes()
+    )
+    edges = sorted(
+        (e.source, e.type, e.target, e.key, sorted(e.props.items(), key=str), prov(e))
+        for e in store.iter_edges()
+    )
+    return nodes, edges
+
+
+def _told(report: IngestReport) -> dict[str, Any]:
+    """What a report tells a user, less timings and versions."""
+    return report.model_dump(exclude={"seconds", "version_before", "version_after", "rejects"}) | {
+        "rejects": sorted((r.row, r.field, r.reason) for r in report.rejects)
+    }
+
+
+def _enterprises(tmp_path: Path, names: list[str], field: str = "机器人") -> Path:
+    lines = [HEADER, *(f",{name},{100 + i},是,{field}\n" for i, name in enumerate(names))]
+    return write(tmp_path / "e.csv", "".join(lines))
+
+
+@pytest.mark.parametrize("unwritten_limit", [500_000, 0])
+def test_the_writer_process_writes_what_inline_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unwritten_limit: int
+) -> None:
+    """The synthetic county through a writer process and inline, in small batches: the same nodes
+    and edges with the same properties and provenance rows, the same reports (rows, rejects,
+    created/updated/unchanged, merges, review items); a second run changes nothing. With no room
+    for ids the writer has not made visible, it commits after every batch: the same again."""
+    monkeypatch.setattr("ingest.pipeline._UNWRITTEN_LIMIT", unwritten_limit)
+    src = tmp_path / "src"
+    generate(src, scale=0.3, seed=11)
+    inline, process = SQLiteStore(tmp_path / "a.sqlite"), SQLiteStore(tmp_path / "b.sqlite")
+    a = ingest_folder(inline, src, batch_size=300, writer="inline")
+    b = ingest_folder(process, src, batch_size=300, writer="process")
+    assert [_told(r) for r in a] == [_told(r) for r in b]
+    assert sum(r.rows_read for r in b) > 1000
+    assert sum(r.nodes.created for r in b) == process.stats().node_count > 500
+    assert _graph(inline) == _graph(process)
+
+    version = process.version
+    again = ingest_folder(process, src, batch_size=300, writer="process")
+    assert process.version == version
+    assert all(r.nodes.changed == r.edges.changed == 0 for r in again)
+    assert not multiprocessing.active_children()  # the writer process has stopped
+
+
+@pytest.mark.parametrize("unwritten_limit", [500_000, 0])
+def test_a_row_may_name_a_node_an_earlier_batch_sent_to_the_writer_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unwritten_limit: int
+) -> None:
+    """The chain segments, one row a batch: each names its upstream segment (``create: false``),
+    written by an earlier batch the writer process has not committed yet. Each is found, from
+    what the resolver remembers or, with no room to remember, after the writer commits: all 16
+    UPSTREAM_OF links of the 22 segments of 6 chains load and no row is rejected."""
+    monkeypatch.setattr("ingest.pipeline._UNWRITTEN_LIMIT", unwritten_limit)
+    src = tmp_path / "src"
+    generate(src, scale=0.1, seed=11)
+    store = SQLiteStore(tmp_path / "kg.sqlite")
+    report = ingest_file(
+        store, src / "产业链环节.csv", src / "产业链环节.yaml", batch_size=1, writer="process"
+    )
+    assert (report.rows_read, report.rows_rejected) == (22, 0)
+    assert store.stats().edges["UPSTREAM_OF"] == 16
+
+
+def test_rows_the_writer_process_refuses_come_back_with_their_rows(tmp_path: Path) -> None:
+    """The store in the writer process refuses two enterprises and one field among 64 rows: the
+    report and the rejects file name rows 7, 22 and 42 with the store's reason; the other 61 rows
+    load, as they do inline."""
+    names = [f"好{i:02d}科技有限公司" for i in range(64)]
+    names[5], names[40] = "坏甲科技有限公司", "坏乙科技有限公司"
+    lines = [HEADER]
+    for i, name in enumerate(names):
+        lines.append(f",{name},{100 + i},是,{'坏领域' if i == 20 else '机器人'}\n")
+    source = write(tmp_path / "e.csv", "".join(lines))
+    store = Picky(tmp_path / "kg.sqlite")
+    rejects = tmp_path / "rejects.csv"
+    report = ingest_file(
+        store,
+        source,
+        parse_mapping(ENTERPRISES),
+        batch_size=64,
+        writer="process",
+        rejects_path=rejects,
+    )
+    assert sorted(r.row for r in report.rejects) == [7, 22, 42]
+    assert all("存储拒绝" in r.reason for r in report.rejects)
+    assert (report.rows_rejected, report.rows_accepted) == (3, 61)
+    assert (
+        report.nodes.created == 64
+    )  # 62 enterprises, 机器人 and 坏领域 (row 22's nodes were valid)
+    assert sorted(
+        line.split(",")[1] for line in rejects.read_text("utf-8-sig").splitlines()[1:]
+    ) == [
+        "22",
+        "42",
+        "7",
+    ]
+    stats = store.stats()
+    assert stats.nodes == {"Enterprise": 62, "Field": 2}
+    assert stats.edges == {"WORKS_IN": 61}
+
+
+def test_a_store_failure_in_the_writer_process_is_reported_and_earlier_batches_kept(
+    tmp_path: Path,
+) -> None:
+    """A write that fails in the writer process (a disk error, not a refused row) stops the file
+    with an error naming the cause; the batches written before it are in the store."""
+    names = [f"好{i:02d}科技有限公司" for i in range(30)]
+    names[25] = "故障科技有限公司"
+    source = _enterprises(tmp_path, names)
+    store = Failing(tmp_path / "kg.sqlite")
+    with pytest.raises(StoreUnavailable, match=r"writer process failed.*disk I/O error"):
+        ingest_file(store, source, parse_mapping(ENTERPRISES), batch_size=10, writer="process")
+    assert store.stats().nodes == {"Enterprise": 20, "Field": 1}  # two whole batches of ten
+    assert not multiprocessing.active_children()
+
+
+def test_a_writer_process_that_dies_is_reported(tmp_path: Path) -> None:
+    """The writer process exits in the middle of a file: the ingest stops with an error that says
+    so, and the store file still opens."""
+    names = [f"好{i:02d}科技有限公司" for i in range(30)]
+    names[25] = "故障科技有限公司"
+    source = _enterprises(tmp_path, names)
+    store = Dying(tmp_path / "kg.sqlite")
+    with pytest.raises(StoreUnavailable, match="exit code 3"):
+        ingest_file(store, source, parse_mapping(ENTERPRISES), batch_size=10, writer="process")
+    assert SQLiteStore(tmp_path / "kg.sqlite").stats().node_count in (0, 11, 21)
+
+
+def test_a_file_stopped_by_the_ingest_stops_the_writer_process_too(tmp_path: Path) -> None:
+    """A file without its name column stops the ingest (as inline) and the writer process ends."""
+    source = write(tmp_path / "n.csv", "统一社会信用代码,营业收入（万元）\n,1\n")
+    with pytest.raises(InvalidInput, match="企业名称"):
+        ingest_file(
+            SQLiteStore(tmp_path / "kg.sqlite"),
+            source,
+            parse_mapping(ENTERPRISES),
+            writer="process",
+        )
+    assert not multiprocessing.active_children()
+
+
+def test_auto_writes_large_files_into_sqlite_through_a_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``auto``: a writer process for a SQLite store's files of at least KG_INGEST_PROCESS_MIN_MB,
+    inline for smaller ones and for stores the process cannot open (a class defined in a
+    function); ``inline`` always inline; an unknown mode is an error."""
+    from kg.settings import get_settings
+
+    monkeypatch.setenv("KG_INGEST_PROCESS_MIN_MB", "0.001")  # 1,000 bytes
+    get_settings.cache_clear()
+    try:
+        small = write(tmp_path / "s.csv", "x" * 999)
+        large = write(tmp_path / "l.csv", "x" * 1000)
+        store = SQLiteStore(tmp_path / "kg.sqlite")
+        with Writers(store, "auto") as writers:
+            assert isinstance(writers.for_file(small), InlineWriter)
+            assert isinstance(writers.for_file(large), ProcessWriter)
+            assert writers.for_file(large) is writers.for_file(large)  # one process for the run
+
+        class Local(SQLiteStore):
+            pass
+
+        with Writers(Local(tmp_path / "l.sqlite"), "auto") as writers:
+            assert isinstance(writers.for_file(large), InlineWriter)
+        with Writers(store, "inline") as writers:
+            assert isinstance(writers.for_file(large), InlineWriter)
+        with pytest.raises(InvalidInput, match="auto, inline or process"):
+            Writers(store, "threads")
+    finally:
+        get_settings.cache_clear()
+    assert not multiprocessing.active_children()
