@@ -46,7 +46,7 @@ def _ingest(
     store = SQLiteStore(store_path)
     mappings, aliases = folder_plan(src)
     resolver = Resolver(store, aliases)
-    rows = rejected = 0
+    reports = []
     wall, cpu = time.perf_counter(), time.process_time()
     with RejectsWriter(None) as rejects, Writers(store, writer) as writers:
         for m in mappings:
@@ -55,9 +55,10 @@ def _ingest(
             resolver.add_aliases(mapping_aliases(m))
             path, size = m.source_path(), get_settings().batch_size
             out = writers.for_file(path)
-            report = _run(store, path, m, resolver, rejects, size, False, out)
-            rows += report.rows_read
-            rejected += report.rows_rejected
+            reports.append(_run(store, path, m, resolver, rejects, size, False, out))
+    # Read after the writers have closed: a writer process's refused rows come with its answers.
+    rows = sum(r.rows_read for r in reports)
+    rejected = sum(r.rows_rejected for r in reports)
     # The writer process (if any) has been joined: its CPU and peak RSS are the children's.
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter() - wall
@@ -71,6 +72,7 @@ def _ingest(
         "rows_per_s_wall": round(rows / wall),
         "rows_per_s_cpu": round(rows / cpu),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "writer_cpu_s": round(children.ru_utime + children.ru_stime, 1),
         "writer_peak_rss_mb": round(children.ru_maxrss / 1024),
         "writer": writer,
         "nodes": stats.node_count,

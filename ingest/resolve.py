@@ -17,7 +17,7 @@ The state comes from the store (streamed once per type, on first use) plus what 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -105,6 +105,9 @@ class Resolver:
         self._exact: dict[tuple[str, str, str | None], tuple[str, Resolution]] = {}
         self._made: dict[tuple[tuple[str, ...], str, str | None, bool], tuple[int, Resolution]] = {}
         self._state = 0
+        # Called before a type's names are first read from the store: an ingest whose writes are
+        # not yet all committed (a writer process) makes them so.
+        self.before_store_read: Callable[[], None] | None = None
 
     def _changed(self) -> None:
         self._state += 1
@@ -137,6 +140,8 @@ class Resolver:
     def _of(self, type_name: str) -> _TypeIndex:
         idx = self._index.get(type_name)
         if idx is None:
+            if self.before_store_read is not None:
+                self.before_store_read()
             self._changed()
             idx = self._index[type_name] = _TypeIndex()
             for node in self._store.iter_nodes([type_name]):

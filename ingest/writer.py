@@ -4,13 +4,14 @@ The pipeline hands each batch of loaded rows to a writer, one file at a time (``
 
 - :class:`InlineWriter` writes them here, in one bulk session per file. Any store.
 - :class:`ProcessWriter` sends them to a writer process that has its own connection to the same
-  SQLite file and its own bulk session per file. Reading, mapping and resolving the next batch on
-  one core then overlap with writing the last one on the other: the 100x county ingests in about
-  three quarters of the time (bench/RESULTS.md). The rows are written and refused exactly as
-  inline (the same :class:`Batch`); what the writer refused comes back with the file's counts
-  when the file ends. Until then, this process's reads do not see the file's rows: the resolver
-  keeps the ids it created meanwhile (see ``Resolver.unwritten``), and ``sync`` makes them
-  visible when it holds too many.
+  SQLite file and its own bulk session per file. Reading, mapping and resolving on one core then
+  overlap with writing on the other, across files too: the writer reads ahead, and the ingest goes
+  on to the next file without waiting for the last one to be written (bench/RESULTS.md has the
+  measurements). Rows are written and refused exactly as inline (the same :class:`Batch`); a
+  file's counts, refused rows and version reach its report when the writer answers for it, at
+  the latest when the writer is closed. Until then this process's reads do not see those rows:
+  the resolver keeps the ids it created meanwhile (``Resolver.unwritten``), and ``sync`` commits
+  everything sent when it holds too many or before it first reads a type's names.
 
 :class:`Writers` picks one per file: the ``KG_INGEST_WRITER`` setting (``auto``: a process for
 source files of at least ``KG_INGEST_PROCESS_MIN_MB`` into a SQLite store, inline otherwise).
@@ -19,13 +20,18 @@ source files of at least ``KG_INGEST_PROCESS_MIN_MB`` into a SQLite store, inlin
 from __future__ import annotations
 
 import multiprocessing
+import pickle
+import queue
+import threading
+import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager, suppress
 from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from ingest.loader import Loaded
 from ingest.report import MAX_LISTED, Counts, IngestReport, Reject, RejectsWriter
@@ -270,50 +276,75 @@ def _decode(items: list[_Item]) -> Rows:
     return rows
 
 
-def _serve_file(store: GraphStore, conn: Connection) -> None:
-    """The writer process's side of one file: batches in one bulk session until ``end``."""
-    nodes, edges = Counts(), Counts()
-    refused: list[tuple[int, str, str]] = []
-    failed: str | None = None
-    batch = Batch(store, nodes, edges, lambda row, field, why: refused.append((row, field, why)))
-    session = ExitStack()
-    session.enter_context(store.bulk())
+# Batches the writer process reads ahead of the one it writes (raw bytes, ~1-2 MB each): the
+# ingesting process may run this far ahead, so that a file heavy on resolving (the enterprise
+# lists) overlaps with one heavy on writing (the patents) instead of each waiting for the other.
+_READ_AHEAD = 32
+
+
+def _receive(conn: Connection, inbox: queue.Queue[bytes | None]) -> None:
+    """The writer process's reader thread: messages into ``inbox``; ``None`` once the pipe ends."""
     try:
         while True:
-            kind, payload = conn.recv()
+            inbox.put(conn.recv_bytes())
+    except (EOFError, OSError):
+        inbox.put(None)
+
+
+def _next(inbox: queue.Queue[bytes | None]) -> tuple[str, Any]:
+    data = inbox.get()
+    if data is None:
+        raise EOFError("the ingesting process is gone")
+    message: tuple[str, Any] = pickle.loads(data)
+    return message
+
+
+def _serve_file(
+    store: GraphStore, inbox: queue.Queue[bytes | None], conn: Connection, failed: str | None
+) -> str | None:
+    """The writer process's side of one file: batches in one bulk session until ``end``, answered
+    with what was written and refused. After a failure (``failed``) nothing more is written, in
+    this file or the next ones: the ingesting process stops at the first failed file."""
+    nodes, edges = Counts(), Counts()
+    refused: list[tuple[int, str, str]] = []
+    batch = Batch(store, nodes, edges, lambda row, field, why: refused.append((row, field, why)))
+    with ExitStack() as session:
+        if failed is None:
+            session.enter_context(store.bulk())
+        while True:
+            kind, payload = _next(inbox)
             if kind == "rows" and failed is None:
                 try:
                     batch.write(_decode(payload))
                 except Exception:  # not a refused row (those are InvalidInput): the store failed
                     failed = traceback.format_exc()
-                    session.close()
+                    session.close()  # the batches written before are kept
             elif kind == "sync":
                 if failed is None:
                     session.close()  # commits the session's work
                     session.enter_context(store.bulk())
                 conn.send(("synced", failed))
             elif kind == "end":
-                session.close()
-                conn.send(("done", (nodes, edges, refused, failed)))
-                return
-    finally:
-        session.close()  # also when the main process is gone: completed batches are kept
+                break
+    # The session has ended: the file's work is committed and its version is the store's.
+    conn.send(("done", (nodes, edges, refused, failed, store.version)))
+    return failed
 
 
 def _serve(store_class: type[SQLiteStore], path: str, conn: Connection) -> None:
     """The writer process: opens the store and writes the files it is sent until ``stop``."""
     store = store_class(path)
+    inbox: queue.Queue[bytes | None] = queue.Queue(maxsize=_READ_AHEAD)
+    threading.Thread(target=_receive, args=(conn, inbox), daemon=True).start()
+    failed: str | None = None
     try:
         with collector_paused():
             while True:
-                try:
-                    kind, _ = conn.recv()
-                except EOFError:  # the main process is gone
-                    return
+                kind, _ = _next(inbox)
                 if kind == "stop":
                     return
-                _serve_file(store, conn)
-    except EOFError:
+                failed = _serve_file(store, inbox, conn, failed)
+    except EOFError:  # the ingesting process is gone: the batches written are kept
         return
     finally:
         store.close()
@@ -322,18 +353,17 @@ def _serve(store_class: type[SQLiteStore], path: str, conn: Connection) -> None:
 class _RemoteOut:
     def __init__(self, writer: ProcessWriter) -> None:
         self._writer = writer
-        self.visible = False
 
     def write(self, rows: Rows) -> None:
         if rows:
             self._writer.send(("rows", _encode(rows)))
-            self.visible = False
+
+    @property
+    def visible(self) -> bool:
+        return self._writer.visible
 
     def sync(self) -> None:
-        _, failed = self._writer.call(("sync", None), "synced")
-        if failed:
-            raise _failure(failed)
-        self.visible = True
+        self._writer.sync()
 
 
 def _failure(text: str) -> StoreUnavailable:
@@ -341,10 +371,22 @@ def _failure(text: str) -> StoreUnavailable:
     return StoreUnavailable(f"写入进程出错 the writer process failed: {last}")
 
 
+class _Pending(NamedTuple):
+    report: IngestReport
+    rejects: RejectsWriter
+    started: float
+
+
 class ProcessWriter:
     """Writes through a writer process that opens ``store_class(path)`` (a SQLite store file; the
     class by reference, so it must be importable), started here and stopped by ``close``. Started
-    with ``spawn``: it shares no connection with this process."""
+    with ``spawn``: it shares no connection with this process.
+
+    A file's batches are sent as they come; the writer process reads up to ``_READ_AHEAD`` ahead
+    and answers each file when its session has ended. The ingesting process does not wait for that
+    answer at the end of a file: it goes on with the next one, and the earlier file's report gets
+    its counts, refused rows, version and time when the answer is read (``sync``, ``close``, or
+    when the ingest stops with an error). Until then :attr:`visible` is false."""
 
     def __init__(self, store_class: type[SQLiteStore], path: Path) -> None:
         ctx = multiprocessing.get_context("spawn")
@@ -354,56 +396,104 @@ class ProcessWriter:
         )
         self._proc.start()
         child.close()
+        self._pending: deque[_Pending] = deque()
+        self._sent = False  # rows sent since the last answer that made them visible
+
+    @property
+    def visible(self) -> bool:
+        """Whether every row sent so far is committed, so this process's reads see it."""
+        return not self._sent and not self._pending
 
     def send(self, message: tuple[str, Any]) -> None:
         try:
-            self._conn.send(message)
+            self._conn.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
         except (BrokenPipeError, EOFError, ConnectionResetError) as exc:
             raise self._died() from exc
+        if message[0] == "rows":
+            self._sent = True
 
-    def call(self, message: tuple[str, Any], answer: str) -> Any:
-        self.send(message)
+    def _answer(self) -> tuple[str, Any]:
+        """The next answer; a file's is applied to its report on the way."""
         try:
             kind, payload = self._conn.recv()
         except (EOFError, ConnectionResetError) as exc:
             raise self._died() from exc
-        assert kind == answer, (kind, answer)
+        if kind == "done":
+            self._done(self._pending.popleft(), *payload)
         return kind, payload
+
+    def _done(
+        self,
+        pending: _Pending,
+        nodes: Counts,
+        edges: Counts,
+        refused: list[tuple[int, str, str]],
+        failed: str | None,
+        version: int,
+    ) -> None:
+        report = pending.report
+        for counts, done in ((report.nodes, nodes), (report.edges, edges)):
+            counts.created += done.created
+            counts.updated += done.updated
+            counts.unchanged += done.unchanged
+        for row, field, reason in refused:
+            reject(report, pending.rejects, row, field, reason)
+        report.rows_accepted = report.rows_read - report.rows_rejected
+        report.version_after = version
+        report.seconds = round(time.perf_counter() - pending.started, 3)
+        if failed:
+            self._pending.clear()  # later files wrote nothing: the ingest stops here
+            raise _failure(failed)
+
+    def sync(self) -> None:
+        """Wait until every row sent so far is committed (and every file's answer applied)."""
+        self.send(("sync", None))
+        while self._answer()[0] != "synced":
+            pass
+        self._sent = False
+        self.drain()
+
+    def drain(self) -> None:
+        """Apply the answers of every file sent so far (waits for them)."""
+        while self._pending:
+            self._answer()
+        self._sent = False
 
     def _died(self) -> StoreUnavailable:
         self._proc.join(timeout=5)
         return StoreUnavailable(
             f"写入进程退出 the writer process exited (exit code {self._proc.exitcode}); "
-            "the batches it had written are kept"
+            "the batches it had committed are kept"
         )
 
     @contextmanager
     def file(self, report: IngestReport, rejects: RejectsWriter) -> Iterator[FileOut]:
+        started = time.perf_counter()
         self.send(("file", None))
-        ok = False
         try:
             yield _RemoteOut(self)
-            ok = True
-        finally:
-            _, (nodes, edges, refused, failed) = self.call(("end", None), "done")
-            for counts, done in ((report.nodes, nodes), (report.edges, edges)):
-                counts.created += done.created
-                counts.updated += done.updated
-                counts.unchanged += done.unchanged
-            for row, field, reason in refused:
-                reject(report, rejects, row, field, reason)
-            if failed and ok:
-                raise _failure(failed)
+        except BaseException:
+            self.send(("end", None))
+            self._pending.append(_Pending(report, rejects, started))
+            self.drain()  # the ingest stops: what was written is counted, then the error goes on
+            raise
+        self.send(("end", None))
+        self._pending.append(_Pending(report, rejects, started))
 
     def close(self) -> None:
-        if self._proc.is_alive():
-            with suppress(BrokenPipeError, OSError):
-                self._conn.send(("stop", None))
-            self._proc.join(timeout=60)
-        if self._proc.is_alive():
-            self._proc.terminate()
-            self._proc.join()
-        self._conn.close()
+        """Apply the answers still to come, then stop the writer process."""
+        try:
+            if self._proc.is_alive():
+                self.drain()
+        finally:
+            if self._proc.is_alive():
+                with suppress(BrokenPipeError, OSError):
+                    self.send(("stop", None))
+                self._proc.join(timeout=60)
+            if self._proc.is_alive():
+                self._proc.terminate()
+                self._proc.join()
+            self._conn.close()
 
 
 class Writers:

@@ -245,3 +245,27 @@ def test_auto_writes_large_files_into_sqlite_through_a_process(
     finally:
         get_settings.cache_clear()
     assert not multiprocessing.active_children()
+
+
+def test_the_ingest_stops_at_the_first_file_the_writer_process_fails(tmp_path: Path) -> None:
+    """The writer process answers a file after the ingest has gone on to the next one. When the
+    first file fails in the store, the error is raised and the second file, although already
+    sent, writes nothing."""
+    folder = tmp_path / "src"
+    folder.mkdir()
+    for order, (stem, names) in enumerate(
+        (("a", ["好一科技有限公司", "故障科技有限公司"]), ("b", ["好二科技有限公司"]))
+    ):
+        _enterprises(folder, names).rename(folder / f"{stem}.csv")
+        (folder / f"{stem}.yaml").write_text(
+            ENTERPRISES.replace(
+                "name: 企业名录", f"name: 名录{stem}\nsource: {stem}.csv\norder: {order}"
+            ),
+            encoding="utf-8",
+        )
+    store = Failing(tmp_path / "kg.sqlite")
+    with pytest.raises(StoreUnavailable, match="disk I/O error"):
+        ingest_folder(store, folder, batch_size=1, writer="process")
+    names = {n.name for n in store.iter_nodes(["Enterprise"])}
+    assert names == {"好一科技有限公司"}
+    assert not multiprocessing.active_children()
