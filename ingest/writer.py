@@ -181,8 +181,9 @@ class FileOut(Protocol):
 
 class Writer(Protocol):
     def file(self, report: IngestReport, rejects: RejectsWriter) -> AbstractContextManager[FileOut]:
-        """A context manager giving the file's :class:`FileOut`; on exit the file's rows are
-        written, visible, and counted in ``report`` (refused rows in ``report`` and ``rejects``)."""
+        """A context manager giving the file's :class:`FileOut`. Its rows are counted in
+        ``report`` (refused ones in ``report`` and ``rejects``) once written: inline on exit, by a
+        writer process when it answers (at the latest when the writer is closed)."""
 
     def close(self) -> None: ...
 
@@ -299,36 +300,52 @@ def _next(inbox: queue.Queue[bytes | None]) -> tuple[str, Any]:
     return message
 
 
+class _Session:
+    """The writer process's bulk session: one for all the files it is sent, ended (so committed)
+    by a ``sync``, a failure or the end of the run. Per file, the 100x county's in-edge index was
+    rebuilt after each large file; now once."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self._stack: ExitStack | None = None
+
+    def begin(self) -> None:
+        if self._stack is None:
+            stack = ExitStack()
+            stack.enter_context(self.store.bulk())
+            self._stack = stack
+
+    def end(self) -> None:
+        stack, self._stack = self._stack, None
+        if stack is not None:
+            stack.close()
+
+
 def _serve_file(
-    store: GraphStore, inbox: queue.Queue[bytes | None], conn: Connection, failed: str | None
+    session: _Session, inbox: queue.Queue[bytes | None], conn: Connection, failed: str | None
 ) -> str | None:
-    """The writer process's side of one file: batches in one bulk session until ``end``, answered
-    with what was written and refused. After a failure (``failed``) nothing more is written, in
-    this file or the next ones: the ingesting process stops at the first failed file."""
+    """The writer process's side of one file: its batches until ``end``, answered with what was
+    written and refused. After a failure (``failed``) nothing more is written, in this file or
+    the next ones: the ingesting process stops at the first failed file."""
+    store = session.store
     nodes, edges = Counts(), Counts()
     refused: list[tuple[int, str, str]] = []
     batch = Batch(store, nodes, edges, lambda row, field, why: refused.append((row, field, why)))
-    with ExitStack() as session:
-        if failed is None:
-            session.enter_context(store.bulk())
-        while True:
-            kind, payload = _next(inbox)
-            if kind == "rows" and failed is None:
-                try:
-                    batch.write(_decode(payload))
-                except Exception:  # not a refused row (those are InvalidInput): the store failed
-                    failed = traceback.format_exc()
-                    session.close()  # the batches written before are kept
-            elif kind == "sync":
-                if failed is None:
-                    session.close()  # commits the session's work
-                    session.enter_context(store.bulk())
-                conn.send(("synced", failed))
-            elif kind == "end":
-                break
-    # The session has ended: the file's work is committed and its version is the store's.
-    conn.send(("done", (nodes, edges, refused, failed, store.version)))
-    return failed
+    while True:
+        kind, payload = _next(inbox)
+        if kind == "rows" and failed is None:
+            try:
+                session.begin()
+                batch.write(_decode(payload))
+            except Exception:  # not a refused row (those are InvalidInput): the store failed
+                failed = traceback.format_exc()
+                session.end()  # the batches written before are kept
+        elif kind == "sync":
+            session.end()  # commits what was written
+            conn.send(("synced", failed))
+        elif kind == "end":
+            conn.send(("done", (nodes, edges, refused, failed, store.version)))
+            return failed
 
 
 def _serve(store_class: type[SQLiteStore], path: str, conn: Connection) -> None:
@@ -336,6 +353,7 @@ def _serve(store_class: type[SQLiteStore], path: str, conn: Connection) -> None:
     store = store_class(path)
     inbox: queue.Queue[bytes | None] = queue.Queue(maxsize=_READ_AHEAD)
     threading.Thread(target=_receive, args=(conn, inbox), daemon=True).start()
+    session = _Session(store)
     failed: str | None = None
     try:
         with collector_paused():
@@ -343,10 +361,11 @@ def _serve(store_class: type[SQLiteStore], path: str, conn: Connection) -> None:
                 kind, _ = _next(inbox)
                 if kind == "stop":
                     return
-                failed = _serve_file(store, inbox, conn, failed)
+                failed = _serve_file(session, inbox, conn, failed)
     except EOFError:  # the ingesting process is gone: the batches written are kept
         return
     finally:
+        session.end()
         store.close()
 
 
@@ -382,11 +401,12 @@ class ProcessWriter:
     class by reference, so it must be importable), started here and stopped by ``close``. Started
     with ``spawn``: it shares no connection with this process.
 
-    A file's batches are sent as they come; the writer process reads up to ``_READ_AHEAD`` ahead
-    and answers each file when its session has ended. The ingesting process does not wait for that
-    answer at the end of a file: it goes on with the next one, and the earlier file's report gets
-    its counts, refused rows, version and time when the answer is read (``sync``, ``close``, or
-    when the ingest stops with an error). Until then :attr:`visible` is false."""
+    A file's batches are sent as they come; the writer process reads up to ``_READ_AHEAD`` ahead,
+    writes every file in one bulk session (committed by ``sync`` and at the end) and answers each
+    file when it has written it. The ingesting process does not wait for that answer at the end
+    of a file: it goes on with the next one, and the earlier file's report gets its counts,
+    refused rows, version and time when the answer is read (``sync``, ``close``, or when the
+    ingest stops with an error). Until a ``sync`` or ``close``, :attr:`visible` is false."""
 
     def __init__(self, store_class: type[SQLiteStore], path: Path) -> None:
         ctx = multiprocessing.get_context("spawn")
@@ -450,14 +470,14 @@ class ProcessWriter:
         self.send(("sync", None))
         while self._answer()[0] != "synced":
             pass
+        self.drain()  # answered before "synced": none is left
         self._sent = False
-        self.drain()
 
     def drain(self) -> None:
-        """Apply the answers of every file sent so far (waits for them)."""
+        """Apply the answers of every file sent so far (waits for them; their rows may still be
+        uncommitted, in the writer's session: ``sync`` commits)."""
         while self._pending:
             self._answer()
-        self._sent = False
 
     def _died(self) -> StoreUnavailable:
         self._proc.join(timeout=5)
@@ -481,7 +501,8 @@ class ProcessWriter:
         self._pending.append(_Pending(report, rejects, started))
 
     def close(self) -> None:
-        """Apply the answers still to come, then stop the writer process."""
+        """Apply the answers still to come, then stop the writer process, which commits what it
+        wrote when its session ends."""
         try:
             if self._proc.is_alive():
                 self.drain()
