@@ -19,9 +19,12 @@ source files of at least ``KG_INGEST_PROCESS_MIN_MB`` into a SQLite store, inlin
 
 from __future__ import annotations
 
-import multiprocessing
+import importlib
+import os
 import pickle
 import queue
+import subprocess
+import sys
 import threading
 import time
 import traceback
@@ -348,11 +351,14 @@ def _serve_file(
             return failed
 
 
-def _serve(store_class: type[SQLiteStore], path: str, conn: Connection) -> None:
-    """The writer process: opens the store and writes the files it is sent until ``stop``."""
+def _serve(
+    store_class: type[SQLiteStore], path: str, inbox_conn: Connection, conn: Connection
+) -> None:
+    """The writer process: opens the store and writes the files it is sent (``inbox_conn``) until
+    ``stop``, answering on ``conn``."""
     store = store_class(path)
     inbox: queue.Queue[bytes | None] = queue.Queue(maxsize=_READ_AHEAD)
-    threading.Thread(target=_receive, args=(conn, inbox), daemon=True).start()
+    threading.Thread(target=_receive, args=(inbox_conn, inbox), daemon=True).start()
     session = _Session(store)
     failed: str | None = None
     try:
@@ -398,8 +404,9 @@ class _Pending(NamedTuple):
 
 class ProcessWriter:
     """Writes through a writer process that opens ``store_class(path)`` (a SQLite store file; the
-    class by reference, so it must be importable), started here and stopped by ``close``. Started
-    with ``spawn``: it shares no connection with this process.
+    class by reference, so it must be importable), started here and stopped by ``close``: a new
+    Python interpreter that shares no connection with this process and, unlike multiprocessing's
+    ``spawn``, does not import the caller's main module again.
 
     A file's batches are sent as they come; the writer process reads up to ``_READ_AHEAD`` ahead,
     writes every file in one bulk session (committed by ``sync`` and at the end) and answers each
@@ -409,13 +416,22 @@ class ProcessWriter:
     ingest stops with an error). Until a ``sync`` or ``close``, :attr:`visible` is false."""
 
     def __init__(self, store_class: type[SQLiteStore], path: Path) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(
-            target=_serve, args=(store_class, str(path), child), name="ikg-writer", daemon=True
+        # A new interpreter (``python -c``), not multiprocessing's spawn: spawn imports the
+        # caller's main module again, which re-runs a script without a ``__main__`` guard.
+        to_child, child_in = os.pipe()
+        child_out, from_child = os.pipe()
+        target = f"{store_class.__module__}:{store_class.__qualname__}"
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p or os.getcwd() for p in sys.path)
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, target, str(path), str(to_child), str(from_child)],
+            pass_fds=(to_child, from_child),
+            env=env,
         )
-        self._proc.start()
-        child.close()
+        os.close(to_child)
+        os.close(from_child)
+        self._send_conn = Connection(child_in, readable=False)
+        self._conn = Connection(child_out, writable=False)
         self._pending: deque[_Pending] = deque()
         self._sent = False  # rows sent since the last answer that made them visible
 
@@ -426,7 +442,7 @@ class ProcessWriter:
 
     def send(self, message: tuple[str, Any]) -> None:
         try:
-            self._conn.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+            self._send_conn.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
         except (BrokenPipeError, EOFError, ConnectionResetError) as exc:
             raise self._died() from exc
         if message[0] == "rows":
@@ -480,9 +496,10 @@ class ProcessWriter:
             self._answer()
 
     def _died(self) -> StoreUnavailable:
-        self._proc.join(timeout=5)
+        with suppress(subprocess.TimeoutExpired):
+            self._proc.wait(timeout=5)
         return StoreUnavailable(
-            f"写入进程退出 the writer process exited (exit code {self._proc.exitcode}); "
+            f"写入进程退出 the writer process exited (exit code {self._proc.returncode}); "
             "the batches it had committed are kept"
         )
 
@@ -504,17 +521,34 @@ class ProcessWriter:
         """Apply the answers still to come, then stop the writer process, which commits what it
         wrote when its session ends."""
         try:
-            if self._proc.is_alive():
+            if self._proc.poll() is None:
                 self.drain()
         finally:
-            if self._proc.is_alive():
+            if self._proc.poll() is None:
                 with suppress(BrokenPipeError, OSError):
                     self.send(("stop", None))
-                self._proc.join(timeout=60)
-            if self._proc.is_alive():
-                self._proc.terminate()
-                self._proc.join()
+                try:
+                    self._proc.wait(timeout=120)
+                except subprocess.TimeoutExpired:
+                    self._proc.kill()
+                    self._proc.wait()
+            self._send_conn.close()
             self._conn.close()
+
+
+def _child_main(argv: list[str]) -> None:
+    """The writer process's entry: ``module:Class path in_fd out_fd``."""
+    target, path, in_fd, out_fd = argv
+    module, _, qualname = target.partition(":")
+    store_class: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        store_class = getattr(store_class, part)
+    inbox = Connection(int(in_fd), writable=False)
+    answers = Connection(int(out_fd), readable=False)
+    _serve(store_class, path, inbox, answers)
+
+
+_CHILD = "import sys; from ingest.writer import _child_main; _child_main(sys.argv[1:])"
 
 
 class Writers:

@@ -3,9 +3,10 @@ inline, and a clear error when the writer fails or dies."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,20 @@ class Dying(SQLiteStore):
         return super().upsert_nodes(batch)
 
 
+def _children() -> list[int]:
+    """The processes this one started that still run (or are not yet reaped)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid():
+                found.append(int(entry.name))
+    return found
+
+
 def _graph(store: SQLiteStore) -> tuple[list[Any], list[Any]]:
     """Every node and edge with its content and provenance (source and row; not the time)."""
 
@@ -114,7 +129,7 @@ def test_the_writer_process_writes_what_inline_writes(
     again = ingest_folder(process, src, batch_size=300, writer="process")
     assert process.version == version
     assert all(r.nodes.changed == r.edges.changed == 0 for r in again)
-    assert not multiprocessing.active_children()  # the writer process has stopped
+    assert not _children()  # the writer process has stopped
 
 
 @pytest.mark.parametrize("unwritten_limit", [500_000, 0])
@@ -186,7 +201,7 @@ def test_a_store_failure_in_the_writer_process_is_reported_and_earlier_batches_k
     with pytest.raises(StoreUnavailable, match=r"writer process failed.*disk I/O error"):
         ingest_file(store, source, parse_mapping(ENTERPRISES), batch_size=10, writer="process")
     assert store.stats().nodes == {"Enterprise": 20, "Field": 1}  # two whole batches of ten
-    assert not multiprocessing.active_children()
+    assert not _children()
 
 
 def test_a_writer_process_that_dies_is_reported(tmp_path: Path) -> None:
@@ -211,7 +226,7 @@ def test_a_file_stopped_by_the_ingest_stops_the_writer_process_too(tmp_path: Pat
             parse_mapping(ENTERPRISES),
             writer="process",
         )
-    assert not multiprocessing.active_children()
+    assert not _children()
 
 
 def test_auto_writes_large_files_into_sqlite_through_a_process(
@@ -231,6 +246,7 @@ def test_auto_writes_large_files_into_sqlite_through_a_process(
         with Writers(store, "auto") as writers:
             assert isinstance(writers.for_file(small), InlineWriter)
             assert isinstance(writers.for_file(large), ProcessWriter)
+            assert len(_children()) == 1
             assert writers.for_file(large) is writers.for_file(large)  # one process for the run
 
         class Local(SQLiteStore):
@@ -244,7 +260,7 @@ def test_auto_writes_large_files_into_sqlite_through_a_process(
             Writers(store, "threads")
     finally:
         get_settings.cache_clear()
-    assert not multiprocessing.active_children()
+    assert not _children()
 
 
 def test_the_ingest_stops_at_the_first_file_the_writer_process_fails(tmp_path: Path) -> None:
@@ -266,6 +282,33 @@ def test_the_ingest_stops_at_the_first_file_the_writer_process_fails(tmp_path: P
     store = Failing(tmp_path / "kg.sqlite")
     with pytest.raises(StoreUnavailable, match="disk I/O error"):
         ingest_folder(store, folder, batch_size=1, writer="process")
-    names = {n.name for n in store.iter_nodes(["Enterprise"])}
-    assert names == {"好一科技有限公司"}
-    assert not multiprocessing.active_children()
+    assert {n.name for n in store.iter_nodes(["Enterprise"])} == {"好一科技有限公司"}
+    assert not _children()
+
+
+def test_a_script_without_a_main_guard_can_ingest_through_a_writer_process(tmp_path: Path) -> None:
+    """A plain script (no ``if __name__ == "__main__"``) ingests a file through a writer process:
+    the writer is a new interpreter that does not run the script again."""
+    source = _enterprises(tmp_path, ["甲科技有限公司", "乙科技有限公司"])
+    (tmp_path / "m.yaml").write_text(ENTERPRISES, encoding="utf-8")
+    script = tmp_path / "load.py"
+    script.write_text(
+        "from ingest.pipeline import ingest_file\n"
+        "from kg.stores.sqlite import SQLiteStore\n"
+        f"store = SQLiteStore({str(tmp_path / 'kg.sqlite')!r})\n"
+        f"report = ingest_file(store, {str(source)!r}, {str(tmp_path / 'm.yaml')!r}, "
+        "writer='process')\n"
+        "print(report.nodes.created)\n",
+        encoding="utf-8",
+    )
+    root = Path(__file__).parents[2]
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "3"  # two enterprises and 机器人
