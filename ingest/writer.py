@@ -367,6 +367,10 @@ def _serve(
                 kind, _ = _next(inbox)
                 if kind == "stop":
                     return
+                if kind == "sync":  # between files: before a file written inline
+                    session.end()
+                    conn.send(("synced", failed))
+                    continue
                 failed = _serve_file(session, inbox, conn, failed)
     except EOFError:  # the ingesting process is gone: the batches written are kept
         return
@@ -577,6 +581,10 @@ class Writers:
         ):
             return self._inline
         if self.mode == "auto" and path.stat().st_size < self._min_bytes:
+            if self._process is not None:
+                # The writer's session holds the store's write lock until it commits: commit, so
+                # that this file's inline session can begin (and reads see the earlier files).
+                self._process.sync()
             return self._inline
         if self._process is None:
             self._process = ProcessWriter(type(store), store.path)

@@ -312,3 +312,35 @@ def test_a_script_without_a_main_guard_can_ingest_through_a_writer_process(tmp_p
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "3"  # two enterprises and 机器人
+
+
+def test_a_small_file_after_a_large_one_is_written_inline_after_the_writer_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``auto`` in a folder: a large file goes through the writer process, the small one after it
+    inline. The writer's uncommitted session would hold the store's write lock; it commits first,
+    so the small file loads at once and both files' enterprises are there."""
+    from kg.settings import get_settings
+
+    monkeypatch.setenv("KG_INGEST_PROCESS_MIN_MB", "0.001")  # 1,000 bytes
+    get_settings.cache_clear()
+    try:
+        folder = tmp_path / "src"
+        folder.mkdir()
+        big = [f"大{i:02d}科技有限公司" for i in range(40)]
+        for order, (stem, names) in enumerate((("a", big), ("b", ["小科技有限公司"]))):
+            _enterprises(folder, names).rename(folder / f"{stem}.csv")
+            (folder / f"{stem}.yaml").write_text(
+                ENTERPRISES.replace(
+                    "name: 企业名录", f"name: 名录{stem}\nsource: {stem}.csv\norder: {order}"
+                ),
+                encoding="utf-8",
+            )
+        assert (folder / "a.csv").stat().st_size >= 1000 > (folder / "b.csv").stat().st_size
+        store = SQLiteStore(tmp_path / "kg.sqlite")
+        reports = ingest_folder(store, folder, writer="auto")
+    finally:
+        get_settings.cache_clear()
+    assert [r.nodes.created for r in reports] == [41, 1]
+    assert store.stats().nodes == {"Enterprise": 41, "Field": 1}
+    assert not _children()
