@@ -64,15 +64,17 @@ class Dying(SQLiteStore):
 
 
 def _children() -> list[int]:
-    """The processes this one started that still run (or are not yet reaped)."""
+    """The writer processes this one started that still run (or are not yet reaped)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 stat = (entry / "stat").read_text()
+                cmdline = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid():
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            if parent == os.getpid() and b"ingest.writer" in cmdline:
                 found.append(int(entry.name))
     return found
 
