@@ -558,7 +558,9 @@ _CHILD = "import sys; from ingest.writer import _child_main; _child_main(sys.arg
 class Writers:
     """The writer for each file of a run: ``KG_INGEST_WRITER`` (``inline``, ``process`` or
     ``auto``: a writer process for SQLite source files of at least ``KG_INGEST_PROCESS_MIN_MB``);
-    one writer process for the whole run, started at the first file that needs it."""
+    one writer process for the whole run, started at the first file that needs it and then used
+    for every later file. Going inline for a small file in between would first have to wait for
+    the writer to commit (its session holds the store's write lock): 24 s at 100x."""
 
     def __init__(self, store: GraphStore, mode: str | None = None) -> None:
         settings = get_settings()
@@ -580,11 +582,9 @@ class Writers:
             or "<locals>" in type(store).__qualname__
         ):
             return self._inline
+        if self._process is not None:  # started: later files go the same way, small ones too
+            return self._process
         if self.mode == "auto" and path.stat().st_size < self._min_bytes:
-            if self._process is not None:
-                # The writer's session holds the store's write lock until it commits: commit, so
-                # that this file's inline session can begin (and reads see the earlier files).
-                self._process.sync()
             return self._inline
         if self._process is None:
             self._process = ProcessWriter(type(store), store.path)

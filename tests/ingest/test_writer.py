@@ -316,12 +316,12 @@ def test_a_script_without_a_main_guard_can_ingest_through_a_writer_process(tmp_p
     assert done.stdout.strip() == "3"  # two enterprises and 机器人
 
 
-def test_a_small_file_after_a_large_one_is_written_inline_after_the_writer_commits(
+def test_a_small_file_after_a_large_one_goes_to_the_same_writer_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``auto`` in a folder: a large file goes through the writer process, the small one after it
-    inline. The writer's uncommitted session would hold the store's write lock; it commits first,
-    so the small file loads at once and both files' enterprises are there."""
+    """``auto`` in a folder: a small file, inline; a large one, through a writer process; a small
+    one after it, through the same writer (inline it would wait for the writer's session to
+    commit). Every file's enterprises are there, each report counting its own."""
     from kg.settings import get_settings
 
     monkeypatch.setenv("KG_INGEST_PROCESS_MIN_MB", "0.001")  # 1,000 bytes
@@ -330,7 +330,8 @@ def test_a_small_file_after_a_large_one_is_written_inline_after_the_writer_commi
         folder = tmp_path / "src"
         folder.mkdir()
         big = [f"大{i:02d}科技有限公司" for i in range(40)]
-        for order, (stem, names) in enumerate((("a", big), ("b", ["小科技有限公司"]))):
+        files = (("a", ["小甲科技有限公司"]), ("b", big), ("c", ["小乙科技有限公司"]))
+        for order, (stem, names) in enumerate(files):
             _enterprises(folder, names).rename(folder / f"{stem}.csv")
             (folder / f"{stem}.yaml").write_text(
                 ENTERPRISES.replace(
@@ -338,11 +339,15 @@ def test_a_small_file_after_a_large_one_is_written_inline_after_the_writer_commi
                 ),
                 encoding="utf-8",
             )
-        assert (folder / "a.csv").stat().st_size >= 1000 > (folder / "b.csv").stat().st_size
+        sizes = [(folder / f"{stem}.csv").stat().st_size for stem in "abc"]
+        assert sizes[0] < 1000 <= sizes[1] and sizes[2] < 1000
         store = SQLiteStore(tmp_path / "kg.sqlite")
+        with Writers(store, "auto") as writers:
+            kinds = [type(writers.for_file(folder / f"{stem}.csv")) for stem in "abc"]
+        assert kinds == [InlineWriter, ProcessWriter, ProcessWriter]
         reports = ingest_folder(store, folder, writer="auto")
     finally:
         get_settings.cache_clear()
-    assert [r.nodes.created for r in reports] == [41, 1]
-    assert store.stats().nodes == {"Enterprise": 41, "Field": 1}
+    assert [r.nodes.created for r in reports] == [2, 40, 1]  # 小甲 and 机器人; 40; 小乙
+    assert store.stats().nodes == {"Enterprise": 42, "Field": 1}
     assert not _children()
