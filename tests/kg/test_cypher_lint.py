@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import subprocess
@@ -25,16 +26,20 @@ pytestmark = [
 
 
 def _installed() -> Path:
-    """``npm ci`` from the committed lock file, when node_modules is missing or older."""
+    """``npm ci`` from the committed lock file, when node_modules is missing or older. One process
+    at a time (a file lock): the xdist group alone did not stop two workers from running ``npm
+    ci`` in the same folder at once, which failed with ENOTEMPTY in a fresh clone."""
     marker = TOOL / "node_modules" / ".package-lock.json"
     lock = TOOL / "package-lock.json"
-    if not marker.exists() or marker.stat().st_mtime < lock.stat().st_mtime:
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=TOOL,
-            check=True,
-            timeout=600,
-        )
+    with (TOOL / ".npm-ci.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if not marker.exists() or marker.stat().st_mtime < lock.stat().st_mtime:
+            subprocess.run(
+                ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                cwd=TOOL,
+                check=True,
+                timeout=600,
+            )
     return TOOL / "lint.cjs"
 
 
