@@ -367,7 +367,7 @@ def _serve(
                 kind, _ = _next(inbox)
                 if kind == "stop":
                     return
-                if kind == "sync":  # between files: before a file written inline
+                if kind == "sync":  # between files
                     session.end()
                     conn.send(("synced", failed))
                     continue
