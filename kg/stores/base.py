@@ -7,6 +7,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
+from kg.errors import InvalidInput
 from kg.model import Edge, Node
 
 Direction = Literal["out", "in", "both"]
@@ -15,6 +16,23 @@ EdgeRow = tuple[str, str, str, float | None, int | None, int | None]
 # An edge for bulk readers: (source, type, target, key, properties as JSON text). Equal texts mean
 # equal properties, so a reader can decode each distinct text once (most edges share a few).
 EdgeData = tuple[str, str, str, str, str]
+
+
+MAX_SEARCH = 1000  # the longest search text a store accepts
+
+
+def search_text(text: str) -> str:
+    """The text a store searches for: ``text`` stripped ("" finds nothing), the same rule for every
+    store so that they answer alike. Refused: a NUL character (SQLite's LIKE and FTS read a
+    pattern up to its first NUL, so "a\\0b" would match like "a" and "\\0" alone like "%", i.e.
+    everything), and more than ``MAX_SEARCH`` characters (longer patterns hit SQLite's LIKE limit
+    and make FTS phrases of thousands of trigrams)."""
+    q = text.strip()
+    if "\x00" in q:
+        raise InvalidInput("search text contains a NUL character")
+    if len(q) > MAX_SEARCH:
+        raise InvalidInput(f"search text longer than {MAX_SEARCH} characters")
+    return q
 
 
 @dataclass(frozen=True)

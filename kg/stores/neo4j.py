@@ -31,7 +31,15 @@ from kg.errors import EntityNotFound, InvalidInput, StoreUnavailable
 from kg.model import Edge, Node, Provenance
 from kg.schema import NODE_TYPES, RELATIONS
 from kg.settings import get_settings
-from kg.stores.base import Direction, EdgeData, EdgeRow, Neighbour, StoreStats, UpsertResult
+from kg.stores.base import (
+    Direction,
+    EdgeData,
+    EdgeRow,
+    Neighbour,
+    StoreStats,
+    UpsertResult,
+    search_text,
+)
 from kg.stores.merge import (
     EdgeIdent,
     check_endpoints,
@@ -49,7 +57,6 @@ from kg.stores.neo4j_driver import (
 
 META_ID = "kg"  # the id of the one KGMeta node
 _UNBOUNDED = 2**62  # LIMIT for "no limit"
-_MAX_SEARCH = 1000  # the longest search text, as in SQLite
 _NODE_RESERVED = ("provenance",)
 _EDGE_RESERVED = ("key", "provenance")
 T = TypeVar("T")
@@ -358,13 +365,9 @@ class Neo4jStore:
     def search(
         self, text: str, *, types: Iterable[str] | None = None, limit: int = 20, offset: int = 0
     ) -> list[Node]:
-        q = text.strip()
+        q = search_text(text)
         if not q:
             return []
-        if "\x00" in q:  # refused as SQLite refuses it, so both stores answer alike
-            raise InvalidInput("search text contains a NUL character")
-        if len(q) > _MAX_SEARCH:
-            raise InvalidInput(f"search text longer than {_MAX_SEARCH} characters")
         params: dict[str, Any] = {
             "needle": q.lower(),
             "types": list(types) if types else None,

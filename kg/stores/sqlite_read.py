@@ -11,12 +11,10 @@ from typing import Any
 
 import orjson
 
-from kg.errors import EntityNotFound, InvalidInput
+from kg.errors import EntityNotFound
 from kg.model import Edge, Node
-from kg.stores.base import Direction, EdgeData, EdgeRow, Neighbour, StoreStats
+from kg.stores.base import Direction, EdgeData, EdgeRow, Neighbour, StoreStats, search_text
 from kg.stores.sqlite_rows import _CACHE_MB, _chunks, _prov_load, _row_edge, _row_node
-
-_MAX_SEARCH = 1000
 
 
 class SQLiteReads:
@@ -60,16 +58,9 @@ class SQLiteReads:
     def search(
         self, text: str, *, types: Iterable[str] | None = None, limit: int = 20, offset: int = 0
     ) -> list[Node]:
-        q = text.strip()
+        q = search_text(text)
         if not q:
             return []
-        if "\x00" in q:
-            # SQLite's LIKE and FTS read a pattern up to its first NUL: "a\0b" would match like
-            # "a", and "\0" alone like "%", i.e. everything.
-            raise InvalidInput("search text contains a NUL character")
-        if len(q) > _MAX_SEARCH:
-            # Longer patterns hit SQLite's LIKE limit and make FTS phrases of thousands of trigrams.
-            raise InvalidInput(f"search text longer than {_MAX_SEARCH} characters")
         type_list = list(types or [])
         type_sql = f" AND n.type IN ({','.join('?' * len(type_list))})" if type_list else ""
         order = " ORDER BY ikg_match_rank(?, n.name, n.aliases), n.id LIMIT ? OFFSET ?"
