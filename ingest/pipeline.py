@@ -29,7 +29,8 @@ from ingest.mapping import Mapping, load_alias_table, load_mapping
 from ingest.readers import format_of, read_records
 from ingest.report import MAX_LISTED, IngestReport, RejectsWriter
 from ingest.resolve import Resolver
-from ingest.writer import InlineWriter, ProcessWriter, Writer, Writers, reject
+from ingest.writer import InlineWriter, Writer, Writers, reject
+from ingest.writer_process import ProcessWriter
 from kg.errors import InvalidInput
 from kg.gcpause import collector_paused
 from kg.model import new_provenance

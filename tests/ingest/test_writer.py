@@ -17,7 +17,8 @@ from ingest.mapping import parse_mapping
 from ingest.pipeline import ingest_file, ingest_folder
 from ingest.report import IngestReport
 from ingest.synthetic import generate
-from ingest.writer import InlineWriter, ProcessWriter, Writers
+from ingest.writer import InlineWriter, Writers
+from ingest.writer_process import ProcessWriter
 from kg.errors import InvalidInput, StoreUnavailable
 from kg.model import Edge, Node
 from kg.stores.base import UpsertResult
