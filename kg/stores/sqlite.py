@@ -24,13 +24,15 @@ from kg.schema import NODE_TYPES
 from kg.settings import get_settings
 from kg.stores.base import UpsertResult
 from kg.stores.merge import check_endpoints, prepare_edges, prepare_nodes
-from kg.stores.sqlite_migrate import migrate_v1
+from kg.stores.sqlite_migrate import migrate_v1, migrate_v2, refuse_newer
 from kg.stores.sqlite_read import SQLiteReads
 from kg.stores.sqlite_rows import (
     _CACHE_MB,
     _CHUNK,
     _EDGE_COLS,
     _NODE_COLS,
+    SOURCES_TABLE,
+    Sources,
     _chunks,
     _edge_row,
     _insert_sql,
@@ -43,9 +45,16 @@ from kg.stores.sqlite_rows import (
 # Schema 2: edges refer to nodes by their row number ``nid``, not by their text id, so the two edge
 # indexes (identity and in-edges), written in random order by every load, are smaller and leave
 # the page cache later (measured with bench/edge_floor.py, results in bench/RESULTS.md).
-_DDL = """
+# Schema 3: provenance refers to its file run (source, file hash, time) by number (``sources``,
+# see ``kg.stores.sqlite_rows.Sources``).
+SCHEMA = 3
+_DDL = (
+    f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT OR IGNORE INTO meta VALUES ('version', '0'), ('schema', '2');
+INSERT OR IGNORE INTO meta VALUES ('version', '0'), ('schema', '{SCHEMA}');
+{SOURCES_TABLE};
+"""
+    + """
 CREATE TABLE IF NOT EXISTS nodes (
     nid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -85,6 +94,7 @@ CREATE TRIGGER IF NOT EXISTS nodes_au AFTER UPDATE OF name, aliases ON nodes BEG
     INSERT INTO nodes_fts(rowid, name, aliases) VALUES (new.rowid, new.name, new.aliases);
 END;
 """
+)
 
 # Nodes whose row number and type are remembered between edge batches; beyond this many the memo
 # starts over, so memory stays bounded (forgotten ones are looked up again, 900 ids a query). A
@@ -126,10 +136,13 @@ class SQLiteStore(SQLiteReads):
         self._known: dict[str, int] = {}  # id → nid << 5 | type number
         self._pending: dict[str, int] = {}
         self._known_version = -1
+        self._sources = Sources(self._conn)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = self._conn()
+            refuse_newer(conn, SCHEMA)
             migrate_v1(conn, _DDL)
+            migrate_v2(conn)
             conn.executescript(_DDL)
         except (sqlite3.Error, OSError) as exc:
             raise StoreUnavailable(f"cannot open SQLite store at {self.path}: {exc}") from exc
@@ -177,6 +190,7 @@ class SQLiteStore(SQLiteReads):
                 else:
                     conn.execute("ROLLBACK TO ikg_batch")
                     conn.execute("RELEASE ikg_batch")
+                self._sources.forget()  # a file run this batch added is gone again
                 raise
             else:
                 if session is None:
@@ -293,7 +307,8 @@ class SQLiteStore(SQLiteReads):
     def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
         seen = prepare_nodes(nodes)
         with self._write() as conn:
-            rows = [_node_row(n) for n in seen.values()]
+            parts = self._sources.parts
+            rows = [_node_row(n, parts) for n in seen.values()]
             try:
                 (top,) = conn.execute("SELECT coalesce(max(nid), 0) FROM nodes").fetchone()
                 created = conn.executemany(_insert_sql("nodes", _NODE_COLS, 1), rows).rowcount
@@ -331,14 +346,14 @@ class SQLiteStore(SQLiteReads):
                 self._bump(conn)
         return UpsertResult(created, len(updates), len(rows) - created - len(updates))
 
-    @staticmethod
     def _merged_nodes(
-        conn: sqlite3.Connection, seen: dict[str, Node], rows: list[tuple[Any, ...]]
+        self, conn: sqlite3.Connection, seen: dict[str, Node], rows: list[tuple[Any, ...]]
     ) -> list[tuple[Any, ...]]:
         """Rows to rewrite (plus whether the name or aliases changed): stored nodes whose hash
         differs from the incoming one, merged with it (a merge that changes nothing is left
         alone)."""
         updates: list[tuple[Any, ...]] = []
+        load, parts = self._sources.load, self._sources.parts
         for chunk in _chunks(rows, _CHUNK // 2):
             values = ",".join(["(?,?)"] * len(chunk))
             stored = conn.execute(
@@ -353,10 +368,10 @@ class SQLiteStore(SQLiteReads):
                         f"node {node.id!r}: id already used by a {row[1]}, "
                         f"cannot become a {node.type}"
                     )
-                merged = _row_node(row).merged_with(node)
+                merged = _row_node(row, load).merged_with(node)
                 new_hash = merged.content_hash()
                 if new_hash != row[6]:
-                    update = _node_row(merged, new_hash)
+                    update = _node_row(merged, parts, new_hash)
                     updates.append((*update, update[2] != row[2] or update[3] != row[3]))
         return updates
 
@@ -388,7 +403,10 @@ class SQLiteStore(SQLiteReads):
         with self._write() as conn:
             ends = self._ends(conn, [x for e in seen.values() for x in (e.source, e.target)])
             check_endpoints(seen.values(), {i: t for i, (_, t) in ends.items()})
-            rows = [_edge_row(e, ends[e.source][0], ends[e.target][0]) for e in seen.values()]
+            parts = self._sources.parts
+            rows = [
+                _edge_row(e, ends[e.source][0], ends[e.target][0], parts) for e in seen.values()
+            ]
             try:
                 created = conn.executemany(_insert_sql("edges", _EDGE_COLS, 4), rows).rowcount
                 updates: list[tuple[Any, ...]] = []
@@ -407,13 +425,13 @@ class SQLiteStore(SQLiteReads):
                 self._bulk.edges_added += created
         return UpsertResult(created, len(updates), len(rows) - created - len(updates))
 
-    @staticmethod
     def _merged_edges(
-        conn: sqlite3.Connection, edges: list[Edge], rows: list[tuple[Any, ...]]
+        self, conn: sqlite3.Connection, edges: list[Edge], rows: list[tuple[Any, ...]]
     ) -> list[tuple[Any, ...]]:
         """Rows to rewrite: stored edges whose hash differs from the incoming one (``edges[i]``
         is ``rows[i]``), merged with it; looked up 150 at a time through a VALUES join."""
         updates: list[tuple[Any, ...]] = []
+        load, parts = self._sources.load, self._sources.parts
         for start in range(0, len(rows), 150):
             chunk = rows[start : start + 150]
             values = ",".join(["(?,?,?,?,?,?)"] * len(chunk))
@@ -425,11 +443,11 @@ class SQLiteStore(SQLiteReads):
             params = [x for i, row in enumerate(chunk, start) for x in (*row[:4], row[9], i)]
             for i, props, prov, old_hash in conn.execute(sql, params):
                 new = edges[i]
-                stored = _row_edge((new.source, new.type, new.target, new.key, props, prov))
+                stored = _row_edge((new.source, new.type, new.target, new.key, props, prov), load)
                 merged = stored.merged_with(new)
                 new_hash = merged.content_hash()
                 if new_hash != old_hash:
-                    updates.append(_edge_row(merged, rows[i][0], rows[i][2], new_hash))
+                    updates.append(_edge_row(merged, rows[i][0], rows[i][2], parts, new_hash))
         return updates
 
     def delete_nodes(self, node_ids: Iterable[str]) -> int:

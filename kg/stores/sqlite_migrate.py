@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
+
+import orjson
 
 from kg.errors import StoreUnavailable
+from kg.stores.sqlite_rows import SOURCES_TABLE
 
 _EDGE_DATA = "e.key, e.props, e.provenance, e.weight, e.year_from, e.year_to, e.hash"
 
@@ -57,3 +61,59 @@ def migrate_v1(conn: sqlite3.Connection, ddl: str) -> bool:
             conn.execute("ROLLBACK")
         raise
     return True
+
+
+def _schema(conn: sqlite3.Connection) -> int | None:
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone() is None:
+        return None
+    found = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+    return None if found is None else int(found[0])
+
+
+def refuse_newer(conn: sqlite3.Connection, schema: int) -> None:
+    """``StoreUnavailable`` for a file written by a version of the code newer than ``schema``."""
+    found = _schema(conn)
+    if found is not None and found > schema:
+        raise StoreUnavailable(
+            f"the store file has schema {found}, newer than this version of the code reads "
+            f"({schema}): upgrade innovation-kg"
+        )
+
+
+def migrate_v2(conn: sqlite3.Connection) -> bool:
+    """Bring a schema-2 file (each record's provenance written out whole: source, file hash, row,
+    time) to schema 3 (``[sid, row]``, the file runs in table ``sources``), in one transaction.
+    The graph reads back the same, so the version is not bumped. Returns whether it ran."""
+    if _schema(conn) != 2:
+        return False
+    runs: dict[tuple[str, str, str], int] = {}
+
+    def compact(text: str) -> str:
+        out: list[list[Any]] = []
+        for source, sha, row, at in orjson.loads(text):
+            sid = runs.setdefault((source, sha, at), len(runs) + 1)
+            out.append([sid, row])
+        return orjson.dumps(out).decode()
+
+    conn.create_function("ikg_compact_provenance", 1, compact)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        ran = _schema(conn) == 2  # another process may have upgraded it meanwhile
+        if ran:
+            conn.execute(SOURCES_TABLE)
+            for table in ("nodes", "edges"):
+                conn.execute(
+                    f"UPDATE {table} SET provenance = ikg_compact_provenance(provenance) "
+                    "WHERE provenance <> '[]'"
+                )
+            conn.executemany(
+                "INSERT INTO sources (sid, source, file_sha256, ingested_at) VALUES (?,?,?,?)",
+                [(sid, *run) for run, sid in runs.items()],
+            )
+            conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return ran

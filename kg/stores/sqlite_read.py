@@ -14,7 +14,7 @@ import orjson
 from kg.errors import EntityNotFound
 from kg.model import Edge, Node
 from kg.stores.base import Direction, EdgeData, EdgeRow, Neighbour, StoreStats, search_text
-from kg.stores.sqlite_rows import _CACHE_MB, _chunks, _prov_load, _row_edge, _row_node
+from kg.stores.sqlite_rows import _CACHE_MB, Sources, _chunks, _row_edge, _row_node
 
 
 class SQLiteReads:
@@ -22,6 +22,7 @@ class SQLiteReads:
     session) or, for long streams, a fresh connection of their own."""
 
     path: Path
+    _sources: Sources
 
     def _conn(self) -> sqlite3.Connection:
         raise NotImplementedError
@@ -41,7 +42,7 @@ class SQLiteReads:
         )
         if row is None:
             raise EntityNotFound(f"no entity with id {node_id!r}")
-        return _row_node(row)
+        return _row_node(row, self._sources.load)
 
     def get_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]:
         out: dict[str, Node] = {}
@@ -52,7 +53,7 @@ class SQLiteReads:
                 f"SELECT id, type, name, aliases, props, provenance FROM nodes WHERE id IN ({marks})",
                 chunk,
             ):
-                out[row[0]] = _row_node(row)
+                out[row[0]] = _row_node(row, self._sources.load)
         return out
 
     def search(
@@ -84,7 +85,8 @@ class SQLiteReads:
             )
             pat = f"%{like}%"
             params = [pat, pat, pat, *type_list, *tail]
-        return [_row_node(r) for r in self._conn().execute(sql, params)]
+        load = self._sources.load
+        return [_row_node(r, load) for r in self._conn().execute(sql, params)]
 
     def neighbours(
         self,
@@ -102,6 +104,7 @@ class SQLiteReads:
         rel_sql = f" AND e.type IN ({','.join('?' * len(rels))})" if rels else ""
         cols = "e.type, e.key, e.props, e.provenance, n.id, n.type, n.name, n.aliases, n.props, n.provenance"
         out: list[Neighbour] = []
+        load = self._sources.load
         for way, near, far in (("out", "src", "dst"), ("in", "dst", "src")):
             if direction not in (way, "both") or (limit is not None and len(out) >= limit):
                 continue
@@ -112,8 +115,8 @@ class SQLiteReads:
                 params.append(limit - len(out))
             for row in conn.execute(sql, params):
                 ends = (node_id, row[4]) if way == "out" else (row[4], node_id)
-                edge = _row_edge((ends[0], row[0], ends[1], *row[1:4]))
-                out.append(Neighbour(edge, _row_node(row[4:]), way))  # type: ignore[arg-type]
+                edge = _row_edge((ends[0], row[0], ends[1], *row[1:4]), load)
+                out.append(Neighbour(edge, _row_node(row[4:], load), way))  # type: ignore[arg-type]
         return out
 
     def iter_nodes(
@@ -125,16 +128,17 @@ class SQLiteReads:
         if type_list:
             sql += f" WHERE type IN ({','.join('?' * len(type_list))})"
         cur = self._reader().execute(sql, type_list)
+        load = self._sources.load
         for row in cur:
-            yield _row_node(row)
+            yield _row_node(row, load)
 
     def iter_edges(
         self, types: Iterable[str] | None = None, *, with_provenance: bool = True
     ) -> Iterator[Edge]:
         cols = "e.key, e.props" + (", e.provenance" if with_provenance else "")
-        loads = orjson.loads
+        loads, load = orjson.loads, self._sources.load
         for row in self._edge_stream(cols, types):
-            prov = _prov_load(row[5]) if with_provenance else ()
+            prov = load(row[5]) if with_provenance else ()
             yield Edge(row[0], row[1], row[2], row[3], loads(row[4]), prov)
 
     def iter_edge_rows(self, types: Iterable[str] | None = None) -> Iterator[EdgeRow]:

@@ -1,16 +1,19 @@
-"""SQLite rows of the embedded store: what a ``Node`` or ``Edge`` becomes as a row (JSON props and
-provenance, content hash) and back, and the search rank computed over a stored row."""
+"""SQLite rows of the embedded store: what a ``Node`` or ``Edge`` becomes as a row (JSON props,
+provenance as :class:`Sources` keeps it, content hash) and back, and the search rank computed over
+a stored row."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from typing import Any
 
 import orjson
 
-from kg.model import Edge, Node, Provenance, provenance_key
+from kg.errors import StoreUnavailable
+from kg.model import Edge, Node, Provenance, new_provenance, provenance_key
 
 _CHUNK = 900  # stays below SQLite's host-parameter limit in IN (...) lists
 _CACHE_MB = 64  # page cache of each connection (a bulk session raises its own)
@@ -22,11 +25,98 @@ def _dumps(obj: Any) -> str:
 
 
 def _prov_json(prov: tuple[Provenance, ...]) -> str:
+    """Provenance written out whole (source, file hash, row, time per record): schema 2's column,
+    and the Neo4j store's property."""
     return _dumps([[p.source, p.file_sha256, p.row, p.ingested_at] for p in prov])
 
 
-def _prov_load(text: str) -> tuple[Provenance, ...]:
-    return tuple(Provenance(s, h, r, t) for s, h, r, t in orjson.loads(text))
+SOURCES_TABLE = """CREATE TABLE IF NOT EXISTS sources (
+    sid INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    UNIQUE (source, file_sha256, ingested_at)
+)"""
+ProvLoad = Callable[[str], tuple[Provenance, ...]]
+ProvParts = Callable[[tuple[Provenance, ...]], tuple[str, bytes]]
+_RUN_SQL = "SELECT sid, source, file_sha256, ingested_at FROM sources"
+
+
+class Sources:
+    """Provenance as the embedded store keeps it (schema 3): each file run's (source, file hash,
+    ingestion time) once, as a row of table ``sources``, and a record's provenance as a JSON list
+    of ``[sid, row]``, e.g. ``[[3,1207]]`` instead of ~110 bytes with the hash and time written
+    out. The 100x county's provenance columns: 387 MB of the 1,090 MB file (bench/RESULTS.md).
+
+    ``conn`` gives this thread's connection. Runs are remembered both ways once read or written;
+    a run another process added is read when first met. A run added by a batch that then rolls
+    back may be numbered differently next time, so the store calls :meth:`forget` on a rollback.
+    """
+
+    def __init__(self, conn: Callable[[], sqlite3.Connection]) -> None:
+        self._conn = conn
+        self._runs: dict[int, tuple[str, str, str]] = {}  # sid → (source, file hash, time)
+        self._sids: dict[tuple[str, str, str], int] = {}
+        self._last: tuple[Any, str, bytes] = ((), "[]", b"[]")
+
+    def forget(self) -> None:
+        self._runs, self._sids, self._last = {}, {}, ((), "[]", b"[]")
+
+    def _remember(self, rows: Sequence[tuple[int, str, str, str]]) -> None:
+        for sid, source, file_sha256, ingested_at in rows:
+            run = (source, file_sha256, ingested_at)
+            self._runs[sid] = run
+            self._sids[run] = sid
+
+    def load(self, text: str) -> tuple[Provenance, ...]:
+        """A stored provenance column back as ``Provenance`` records."""
+        if text == "[]":
+            return ()
+        items = orjson.loads(text)
+        runs = self._runs
+        out = []
+        for sid, row in items:
+            run = runs.get(sid)
+            if run is None:
+                self._remember(self._conn().execute(f"{_RUN_SQL} WHERE sid=?", (sid,)).fetchall())
+                run = runs.get(sid)
+                if run is None:
+                    raise StoreUnavailable(
+                        f"store damaged: provenance names source run {sid}, which is not in "
+                        "table sources"
+                    )
+            out.append(new_provenance(run[0], run[1], row, run[2]))
+        return tuple(out)
+
+    def sid(self, p: Provenance) -> int:
+        """The number of ``p``'s file run, added to ``sources`` when new (inside the open write)."""
+        run = (p.source, p.file_sha256, p.ingested_at)
+        sid = self._sids.get(run)
+        if sid is None:
+            conn = self._conn()
+            conn.execute(
+                "INSERT INTO sources (source, file_sha256, ingested_at) VALUES (?,?,?) "
+                "ON CONFLICT DO NOTHING",
+                run,
+            )
+            self._remember(
+                conn.execute(
+                    f"{_RUN_SQL} WHERE source=? AND file_sha256=? AND ingested_at=?", run
+                ).fetchall()
+            )
+            sid = self._sids[run]
+        return sid
+
+    def parts(self, prov: tuple[Provenance, ...]) -> tuple[str, bytes]:
+        """The stored JSON of ``prov`` and its part of a content hash (the bytes
+        ``Node.content_hash`` encodes). The rows of one source row share one provenance tuple:
+        the last one's encodings are kept (one slot, swapped whole, so a thread never sees half
+        of it)."""
+        last = self._last
+        if last[0] is not prov:
+            stored = _dumps([[self.sid(p), p.row] for p in prov]) if prov else "[]"
+            self._last = last = (prov, stored, orjson.dumps(provenance_key(prov)))
+        return last[1], last[2]
 
 
 def _match_rank(query: str, name: str, aliases: str) -> int:
@@ -44,7 +134,7 @@ def _match_rank(query: str, name: str, aliases: str) -> int:
     return best
 
 
-def _row_node(row: Sequence[Any]) -> Node:
+def _row_node(row: Sequence[Any], load: ProvLoad) -> Node:
     node_id, type_, name, aliases, props, prov = row[:6]
     return Node(
         id=node_id,
@@ -52,13 +142,13 @@ def _row_node(row: Sequence[Any]) -> Node:
         name=name,
         aliases=tuple(a for a in aliases.split(_ALIAS_SEP) if a),
         props=orjson.loads(props),
-        provenance=_prov_load(prov),
+        provenance=load(prov),
     )
 
 
-def _row_edge(row: Sequence[Any]) -> Edge:
+def _row_edge(row: Sequence[Any], load: ProvLoad) -> Edge:
     src, type_, dst, key, props, prov = row[:6]
-    return Edge(src, type_, dst, key, props=orjson.loads(props), provenance=_prov_load(prov))
+    return Edge(src, type_, dst, key, props=orjson.loads(props), provenance=load(prov))
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
@@ -81,23 +171,6 @@ _EDGE_COLS = (
 )
 
 
-class _ProvenanceMemo:
-    """The rows of one source row share one provenance tuple: its encodings are kept for the next
-    call. One slot, swapped whole, so a thread never sees half of it."""
-
-    def __init__(self) -> None:
-        self._last: tuple[Any, str, bytes] = ((), "[]", b"[]")
-
-    def parts(self, prov: tuple[Provenance, ...]) -> tuple[str, bytes]:
-        """The stored JSON of ``prov`` and its part of a content hash (the bytes
-        ``Node.content_hash`` encodes)."""
-        last = self._last
-        if last[0] is not prov:
-            self._last = last = (prov, _prov_json(prov), orjson.dumps(provenance_key(prov)))
-        return last[1], last[2]
-
-
-_prov_parts = _ProvenanceMemo().parts
 _SORTED = orjson.OPT_SORT_KEYS
 
 
@@ -112,27 +185,29 @@ def _props_parts(props: Any) -> tuple[str, bytes]:
     return stored.decode(), ordered
 
 
-def _node_row(n: Node, content_hash: str | None = None) -> tuple[Any, ...]:
+def _node_row(n: Node, prov_parts: ProvParts, content_hash: str | None = None) -> tuple[Any, ...]:
     """A node as a ``nodes`` row (normalised first when no hash is given: a new node). The hash is
     ``Node.content_hash`` computed from the encodings the row stores."""
     if content_hash is None:
         n = n.normalised()
     props, ordered = _props_parts(n.props)
-    prov, prov_key = _prov_parts(n.provenance)
+    prov, prov_key = prov_parts(n.provenance)
     if content_hash is None:
         head = orjson.dumps([n.type, n.name, sorted(n.aliases)])[:-1]
         content_hash = hashlib.sha1(b"%s,%s,%s]" % (head, ordered, prov_key)).hexdigest()
     return (n.id, n.type, n.name, _ALIAS_SEP.join(n.aliases), props, prov, content_hash)
 
 
-def _edge_row(e: Edge, src: int, dst: int, content_hash: str | None = None) -> tuple[Any, ...]:
+def _edge_row(
+    e: Edge, src: int, dst: int, prov_parts: ProvParts, content_hash: str | None = None
+) -> tuple[Any, ...]:
     """An edge as an ``edges`` row whose ends are the row numbers (``nodes.nid``) ``src`` and
     ``dst`` (normalised first when no hash is given: a new edge); the hash is
     ``Edge.content_hash`` computed from the encodings the row stores."""
     if content_hash is None:
         e = e.normalised()
     props, ordered = _props_parts(e.props)
-    prov, prov_key = _prov_parts(e.provenance)
+    prov, prov_key = prov_parts(e.provenance)
     if content_hash is None:
         content_hash = hashlib.sha1(b"[%s,%s]" % (ordered, prov_key)).hexdigest()
     year_from, year_to = e.years()
