@@ -31,8 +31,9 @@ import numpy as np
 from bench.paths_bench import build, pct, timed
 from kg.arrays import NODE_TYPE_CODES, REL_TYPE_CODES, GraphArrays
 from kg.schema import RELATIONS
+from queries.chain_subgraph import tie_matrix
 from queries.chains import chain_members
-from queries.influence import chain_leader_influence, embedding_matrix, tie_matrix
+from queries.influence import chain_leader_influence, embedding_matrix
 from queries.scope import local_regions
 
 LEADER_SHARE = 60  # one leader per 60 members, as in the synthetic county

@@ -14,7 +14,8 @@ import pytest
 from kg.arrays import project_arrays
 from kg.projection import project
 from kg.stores.base import GraphStore
-from queries.influence import chain_leader_influence, chain_subgraph
+from queries.chain_subgraph import chain_subgraph
+from queries.influence import chain_leader_influence
 from queries.registry import QueryContext, run_query
 from queries.sparse import betweenness, pagerank, sample_sources
 from tests.queries.conftest import edge, node
