@@ -15,7 +15,8 @@ import networkx as nx
 import pytest
 
 from ingest.demo import DEMO_SEED, build_demo
-from ingest.synthetic.county import County, Firm
+from ingest.synthetic.county import County
+from ingest.synthetic.state import Firm
 from kg.projection import project
 from kg.stores.sqlite import SQLiteStore
 from queries.gaps import collaboration_gaps
