@@ -62,13 +62,14 @@ class Node:
     def merged_with(self, new: Node) -> Node:
         """This node updated by ``new``: non-null props overlay (``None`` clears), aliases unite,
         provenance keeps the latest record per source."""
-        return Node(
-            id=self.id,
-            type=self.type,
-            name=new.name or self.name,
-            aliases=_unite(self.aliases, new.aliases, exclude=new.name or self.name),
-            props=_overlay(self.props, new.props),
-            provenance=_merge_prov(self.provenance, new.provenance),
+        name = new.name or self.name
+        return new_node(
+            self.id,
+            self.type,
+            name,
+            _unite(self.aliases, new.aliases, exclude=name),
+            _overlay(self.props, new.props),
+            _merge_prov(self.provenance, new.provenance),
         )
 
 
@@ -98,13 +99,13 @@ class Edge:
 
     def merged_with(self, new: Edge) -> Edge:
         """This edge updated by ``new`` (same identity): props overlay, provenance per source."""
-        return Edge(
+        return new_edge(
             self.source,
             self.type,
             self.target,
             self.key,
-            props=_overlay(self.props, new.props),
-            provenance=_merge_prov(self.provenance, new.provenance),
+            _overlay(self.props, new.props),
+            _merge_prov(self.provenance, new.provenance),
         )
 
     def years(self) -> tuple[int | None, int | None]:

@@ -368,10 +368,9 @@ class SQLiteStore(SQLiteReads):
                         f"node {node.id!r}: id already used by a {row[1]}, "
                         f"cannot become a {node.type}"
                     )
-                merged = _row_node(row, load).merged_with(node)
-                new_hash = merged.content_hash()
-                if new_hash != row[6]:
-                    update = _node_row(merged, parts, new_hash)
+                # The row's hash is the merged node's content hash, from the encodings it stores.
+                update = _node_row(_row_node(row, load).merged_with(node), parts)
+                if update[6] != row[6]:
                     updates.append((*update, update[2] != row[2] or update[3] != row[3]))
         return updates
 
@@ -444,10 +443,9 @@ class SQLiteStore(SQLiteReads):
             for i, props, prov, old_hash in conn.execute(sql, params):
                 new = edges[i]
                 stored = _row_edge((new.source, new.type, new.target, new.key, props, prov), load)
-                merged = stored.merged_with(new)
-                new_hash = merged.content_hash()
-                if new_hash != old_hash:
-                    updates.append(_edge_row(merged, rows[i][0], rows[i][2], parts, new_hash))
+                update = _edge_row(stored.merged_with(new), rows[i][0], rows[i][2], parts)
+                if update[9] != old_hash:
+                    updates.append(update)
         return updates
 
     def delete_nodes(self, node_ids: Iterable[str]) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from kg.errors import StoreUnavailable
-from kg.model import Edge, Node, Provenance, new_provenance, provenance_key
+from kg.model import Edge, Node, Provenance, new_edge, new_node, new_provenance, provenance_key
 
 _CHUNK = 900  # stays below SQLite's host-parameter limit in IN (...) lists
 _CACHE_MB = 64  # page cache of each connection (a bulk session raises its own)
@@ -136,19 +136,19 @@ def _match_rank(query: str, name: str, aliases: str) -> int:
 
 def _row_node(row: Sequence[Any], load: ProvLoad) -> Node:
     node_id, type_, name, aliases, props, prov = row[:6]
-    return Node(
-        id=node_id,
-        type=type_,
-        name=name,
-        aliases=tuple(a for a in aliases.split(_ALIAS_SEP) if a),
-        props=orjson.loads(props),
-        provenance=load(prov),
+    return new_node(
+        node_id,
+        type_,
+        name,
+        tuple(a for a in aliases.split(_ALIAS_SEP) if a) if aliases else (),
+        orjson.loads(props),
+        load(prov),
     )
 
 
 def _row_edge(row: Sequence[Any], load: ProvLoad) -> Edge:
     src, type_, dst, key, props, prov = row[:6]
-    return Edge(src, type_, dst, key, props=orjson.loads(props), provenance=load(prov))
+    return new_edge(src, type_, dst, key, orjson.loads(props), load(prov))
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
@@ -185,31 +185,25 @@ def _props_parts(props: Any) -> tuple[str, bytes]:
     return stored.decode(), ordered
 
 
-def _node_row(n: Node, prov_parts: ProvParts, content_hash: str | None = None) -> tuple[Any, ...]:
-    """A node as a ``nodes`` row (normalised first when no hash is given: a new node). The hash is
-    ``Node.content_hash`` computed from the encodings the row stores."""
-    if content_hash is None:
-        n = n.normalised()
+def _node_row(n: Node, prov_parts: ProvParts) -> tuple[Any, ...]:
+    """A node as a ``nodes`` row, normalised first. The hash is ``Node.content_hash`` computed
+    from the encodings the row stores."""
+    n = n.normalised()
     props, ordered = _props_parts(n.props)
     prov, prov_key = prov_parts(n.provenance)
-    if content_hash is None:
-        head = orjson.dumps([n.type, n.name, sorted(n.aliases)])[:-1]
-        content_hash = hashlib.sha1(b"%s,%s,%s]" % (head, ordered, prov_key)).hexdigest()
+    head = orjson.dumps([n.type, n.name, sorted(n.aliases)])[:-1]
+    content_hash = hashlib.sha1(b"%s,%s,%s]" % (head, ordered, prov_key)).hexdigest()
     return (n.id, n.type, n.name, _ALIAS_SEP.join(n.aliases), props, prov, content_hash)
 
 
-def _edge_row(
-    e: Edge, src: int, dst: int, prov_parts: ProvParts, content_hash: str | None = None
-) -> tuple[Any, ...]:
+def _edge_row(e: Edge, src: int, dst: int, prov_parts: ProvParts) -> tuple[Any, ...]:
     """An edge as an ``edges`` row whose ends are the row numbers (``nodes.nid``) ``src`` and
-    ``dst`` (normalised first when no hash is given: a new edge); the hash is
-    ``Edge.content_hash`` computed from the encodings the row stores."""
-    if content_hash is None:
-        e = e.normalised()
+    ``dst``, normalised first; the hash is ``Edge.content_hash`` computed from the encodings the
+    row stores."""
+    e = e.normalised()
     props, ordered = _props_parts(e.props)
     prov, prov_key = prov_parts(e.provenance)
-    if content_hash is None:
-        content_hash = hashlib.sha1(b"[%s,%s]" % (ordered, prov_key)).hexdigest()
+    content_hash = hashlib.sha1(b"[%s,%s]" % (ordered, prov_key)).hexdigest()
     year_from, year_to = e.years()
     return (
         src,
