@@ -307,9 +307,9 @@ class SQLiteStore(SQLiteReads):
     def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
         seen = prepare_nodes(nodes)
         with self._write() as conn:
-            parts = self._sources.parts
-            rows = [_node_row(n, parts) for n in seen.values()]
+            parts = self._sources.parts  # may add this batch's file run to ``sources``
             try:
+                rows = [_node_row(n, parts) for n in seen.values()]
                 (top,) = conn.execute("SELECT coalesce(max(nid), 0) FROM nodes").fetchone()
                 created = conn.executemany(_insert_sql("nodes", _NODE_COLS, 1), rows).rowcount
                 if created:  # new rows are numbered above ``top``: index their names for search
@@ -403,10 +403,10 @@ class SQLiteStore(SQLiteReads):
             ends = self._ends(conn, [x for e in seen.values() for x in (e.source, e.target)])
             check_endpoints(seen.values(), {i: t for i, (_, t) in ends.items()})
             parts = self._sources.parts
-            rows = [
-                _edge_row(e, ends[e.source][0], ends[e.target][0], parts) for e in seen.values()
-            ]
             try:
+                rows = [
+                    _edge_row(e, ends[e.source][0], ends[e.target][0], parts) for e in seen.values()
+                ]
                 created = conn.executemany(_insert_sql("edges", _EDGE_COLS, 4), rows).rowcount
                 updates: list[tuple[Any, ...]] = []
                 if created < len(rows):
