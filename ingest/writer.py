@@ -177,7 +177,9 @@ class Writer(Protocol):
         ``report`` (refused ones in ``report`` and ``rejects``) once written: inline on exit, by a
         writer process when it answers (at the latest when the writer is closed)."""
 
-    def close(self) -> None: ...
+    def close(self, *, interrupted: bool = False) -> None:
+        """Finish: every answer applied; ``interrupted`` (Ctrl-C) stops at once instead, keeping
+        the batches written, as an inline bulk session does."""
 
 
 class _InlineOut:
@@ -204,7 +206,7 @@ class InlineWriter:
         with self.store.bulk():
             yield _InlineOut(Batch(self.store, report.nodes, report.edges, refuse))
 
-    def close(self) -> None:
+    def close(self, *, interrupted: bool = False) -> None:
         return None
 
 
@@ -245,13 +247,13 @@ class Writers:
             self._process = ProcessWriter(type(store), store.path)
         return self._process
 
-    def close(self) -> None:
+    def close(self, *, interrupted: bool = False) -> None:
         if self._process is not None:
-            self._process.close()
+            self._process.close(interrupted=interrupted)
             self._process = None
 
     def __enter__(self) -> Writers:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(interrupted=kind is not None and issubclass(kind, KeyboardInterrupt))

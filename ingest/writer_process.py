@@ -9,6 +9,7 @@ import importlib
 import os
 import pickle
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -241,6 +242,9 @@ class ProcessWriter:
             [sys.executable, "-c", _CHILD, target, str(path), str(to_child), str(from_child)],
             pass_fds=(to_child, from_child),
             env=env,
+            # Its own process group: a terminal's Ctrl-C (SIGINT to the foreground group) reaches
+            # only the ingesting process, which then stops this one (``_interrupt``).
+            start_new_session=True,
         )
         os.close(to_child)
         os.close(from_child)
@@ -323,6 +327,9 @@ class ProcessWriter:
         self.send(("file", None))
         try:
             yield _RemoteOut(self)
+        except KeyboardInterrupt:
+            self._interrupt()
+            raise
         except BaseException:
             self.send(("end", None))
             self._pending.append(_Pending(report, rejects, started))
@@ -331,9 +338,24 @@ class ProcessWriter:
         self.send(("end", None))
         self._pending.append(_Pending(report, rejects, started))
 
-    def close(self) -> None:
+    def _interrupt(self) -> None:
+        """Ctrl-C: the writer process drops the batches it has not begun, ends its session (so
+        commits the batches it wrote, as an inline bulk session does when interrupted) and exits;
+        this process does not wait for the answers."""
+        self._pending.clear()
+        if self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+
+    def close(self, *, interrupted: bool = False) -> None:
         """Apply the answers still to come, then stop the writer process, which commits what it
-        wrote when its session ends."""
+        wrote when its session ends (at once when ``interrupted``: see :meth:`_interrupt`)."""
+        if interrupted:
+            self._interrupt()
         try:
             if self._proc.poll() is None:
                 self.drain()
@@ -350,8 +372,13 @@ class ProcessWriter:
             self._conn.close()
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds: the batch being written rolls back, the rest commit
+
+
 def _child_main(argv: list[str]) -> None:
     """The writer process's entry: ``module:Class path in_fd out_fd``."""
+    signal.signal(signal.SIGTERM, _terminated)  # how the ingesting process stops it on Ctrl-C
     target, path, in_fd, out_fd = argv
     module, _, qualname = target.partition(":")
     store_class: Any = importlib.import_module(module)

@@ -4,9 +4,11 @@ inline, and a clear error when the writer fails or dies."""
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -64,8 +66,8 @@ class Dying(SQLiteStore):
         return super().upsert_nodes(batch)
 
 
-def _children() -> list[int]:
-    """The writer processes this one started that still run (or are not yet reaped)."""
+def _writers_of(pid: int) -> list[int]:
+    """The writer processes process ``pid`` started that still run (or are not yet reaped)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -75,9 +77,14 @@ def _children() -> list[int]:
             except OSError:
                 continue
             parent = int(stat.rsplit(")", 1)[1].split()[1])
-            if parent == os.getpid() and b"ingest.writer" in cmdline:
+            if parent == pid and b"ingest.writer" in cmdline:
                 found.append(int(entry.name))
     return found
+
+
+def _children() -> list[int]:
+    """The writer processes this one started that still run (or are not yet reaped)."""
+    return _writers_of(os.getpid())
 
 
 def _graph(store: SQLiteStore) -> tuple[list[Any], list[Any]]:
@@ -352,3 +359,49 @@ def test_a_small_file_after_a_large_one_goes_to_the_same_writer_process(
     assert [r.nodes.created for r in reports] == [2, 40, 1]  # 小甲 and 机器人; 40; 小乙
     assert store.stats().nodes == {"Enterprise": 42, "Field": 1}
     assert not _children()
+
+
+def test_ctrl_c_stops_the_ingest_and_its_writer_process_and_a_rerun_completes(
+    tmp_path: Path,
+) -> None:
+    """Ctrl-C in a terminal sends SIGINT to the ingest and its writer process alike: ``ikg ingest``
+    exits with 130 within seconds and without a traceback, the writer process is gone, the store
+    opens, and running the ingest again gives the graph an uninterrupted ingest gives."""
+    src = tmp_path / "src"
+    generate(src, scale=0.5, seed=11)
+    reference = SQLiteStore(tmp_path / "reference.sqlite")
+    ingest_folder(reference, src, writer="inline")
+    store_path = tmp_path / "kg.sqlite"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).parents[2]),
+        "KG_STORE": f"sqlite:///{store_path}",
+        "KG_INGEST_WRITER": "process",
+        "KG_BATCH_SIZE": "50",
+    }
+    command = [sys.executable, "-c", "from api.cli import main; main()", "ingest", str(src)]
+    ingest = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 60
+    writer = None
+    while writer is None and ingest.poll() is None and time.monotonic() < deadline:
+        writer = next(iter(_writers_of(ingest.pid)), None)
+        time.sleep(0.02)
+    assert writer is not None, "the ingest ended before its writer process was seen"
+    time.sleep(0.2)
+    os.killpg(ingest.pid, signal.SIGINT)  # what a terminal does on Ctrl-C
+    _, err = ingest.communicate(timeout=60)
+    assert ingest.returncode == 130, err.decode()
+    assert b"Traceback" not in err, err.decode()
+    assert not Path(f"/proc/{writer}").exists()  # stopped and reaped, not orphaned
+    interrupted = SQLiteStore(store_path)
+    assert interrupted.stats().node_count < reference.stats().node_count  # it stopped midway
+    done = subprocess.run(command, env=env, capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    assert _graph(interrupted) == _graph(reference)
