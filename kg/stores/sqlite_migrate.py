@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import time
 from typing import Any
 
 import orjson
@@ -10,6 +12,7 @@ import orjson
 from kg.errors import StoreUnavailable
 from kg.stores.sqlite_rows import SOURCES_TABLE
 
+log = logging.getLogger("ikg.store")
 _EDGE_DATA = "e.key, e.props, e.provenance, e.weight, e.year_from, e.year_to, e.hash"
 
 
@@ -86,6 +89,10 @@ def migrate_v2(conn: sqlite3.Connection) -> bool:
     The graph reads back the same, so the version is not bumped. Returns whether it ran."""
     if _schema(conn) != 2:
         return False
+    started = time.perf_counter()
+    log.warning(
+        "upgrading the store file to schema 3 (provenance by file run), once: about 15 s a GB"
+    )
     runs: dict[tuple[str, str, str], int] = {}
 
     def compact(text: str) -> str:
@@ -116,4 +123,5 @@ def migrate_v2(conn: sqlite3.Connection) -> bool:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    log.warning("store file upgraded in %.1f s", time.perf_counter() - started)
     return ran

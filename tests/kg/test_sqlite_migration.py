@@ -198,10 +198,13 @@ def _v2_file(path: Path) -> tuple[list[Node], Edge]:
     return nodes, edge
 
 
-def test_schema_2_file_is_upgraded_and_reads_the_same(tmp_path: Path) -> None:
+def test_schema_2_file_is_upgraded_and_reads_the_same(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     path = tmp_path / "kg.sqlite"
     nodes, edge = _v2_file(path)
     store = SQLiteStore(path)
+    assert "upgrading the store file to schema 3" in caplog.text  # a large file takes a while
     assert store.version == 9  # the graph is the same: caches keyed by version stay valid
     assert store.get_nodes(n.id for n in nodes) == {n.id: n for n in nodes}
     assert list(store.iter_edges()) == [edge]
