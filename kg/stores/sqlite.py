@@ -342,6 +342,7 @@ class SQLiteStore(SQLiteReads):
                 )
             except sqlite3.Error as exc:
                 raise InvalidInput(f"node batch rejected by SQLite: {exc}") from exc
+            self._sources.settle(conn, wrote=bool(created or updates))
             if created or updates:
                 self._bump(conn)
         return UpsertResult(created, len(updates), len(rows) - created - len(updates))
@@ -418,6 +419,7 @@ class SQLiteStore(SQLiteReads):
                 )
             except sqlite3.Error as exc:
                 raise InvalidInput(f"edge batch rejected by SQLite: {exc}") from exc
+            self._sources.settle(conn, wrote=bool(created or updates))
             if created or updates:
                 self._bump(conn)
             if self._bulk is not None:

@@ -58,9 +58,22 @@ class Sources:
         self._runs: dict[int, tuple[str, str, str]] = {}  # sid → (source, file hash, time)
         self._sids: dict[tuple[str, str, str], int] = {}
         self._last: tuple[Any, str, bytes] = ((), "[]", b"[]")
+        self._added: list[int] = []  # runs the open batch added to ``sources``
 
     def forget(self) -> None:
         self._runs, self._sids, self._last = {}, {}, ((), "[]", b"[]")
+        self._added = []
+
+    def settle(self, conn: sqlite3.Connection, *, wrote: bool) -> None:
+        """After a batch: the runs it added to ``sources`` stay if it wrote anything, else they
+        go again (nothing can refer to them), so a re-run that changes nothing leaves the file
+        as it was."""
+        added, self._added = self._added, []
+        if added and not wrote:
+            conn.executemany("DELETE FROM sources WHERE sid=?", [(sid,) for sid in added])
+            for sid in added:
+                self._sids.pop(self._runs.pop(sid), None)
+            self._last = ((), "[]", b"[]")
 
     def _remember(self, rows: Sequence[tuple[int, str, str, str]]) -> None:
         for sid, source, file_sha256, ingested_at in rows:
@@ -94,17 +107,19 @@ class Sources:
         sid = self._sids.get(run)
         if sid is None:
             conn = self._conn()
-            conn.execute(
+            added = conn.execute(
                 "INSERT INTO sources (source, file_sha256, ingested_at) VALUES (?,?,?) "
                 "ON CONFLICT DO NOTHING",
                 run,
-            )
+            ).rowcount
             self._remember(
                 conn.execute(
                     f"{_RUN_SQL} WHERE source=? AND file_sha256=? AND ingested_at=?", run
                 ).fetchall()
             )
             sid = self._sids[run]
+            if added:
+                self._added.append(sid)
         return sid
 
     def parts(self, prov: tuple[Provenance, ...]) -> tuple[str, bytes]:

@@ -5,13 +5,14 @@ on one file) add runs."""
 
 from __future__ import annotations
 
+import sqlite3
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 import pytest
 
 from kg.errors import InvalidInput
-from kg.model import Node, Provenance
+from kg.model import Edge, Node, Provenance
 from kg.stores.sqlite import SQLiteStore
 
 
@@ -61,3 +62,44 @@ def test_two_stores_on_one_file_read_each_others_runs(tmp_path: Path) -> None:
     for s in (a, b):
         assert s.get_node("enterprise:甲").provenance == (*_run("a"), *_run("c", 3))
         assert s.get_node("enterprise:乙").provenance == (*_run("a", 2), *_run("b"))
+
+
+def test_a_rerun_that_changes_nothing_leaves_the_sources_table_as_it_was(tmp_path: Path) -> None:
+    """Running the same file again (a later time, same source, file hash and rows) changes no
+    record, so it must not leave a run behind either; a changed file's run is kept."""
+    path = tmp_path / "kg.sqlite"
+    store = SQLiteStore(path)
+
+    def load(sha: str, at: str, revenue: float) -> tuple[int, int]:
+        prov = (Provenance("企业名录", sha, 2, at),)
+        n = store.upsert_nodes(
+            [
+                Node(
+                    "enterprise:甲",
+                    "Enterprise",
+                    "甲公司",
+                    props={"revenue": revenue},
+                    provenance=prov,
+                ),
+                Node("university:浙江大学", "University", "浙江大学", provenance=prov),
+            ]
+        )
+        e = store.upsert_edges(
+            [Edge("enterprise:甲", "COLLABORATES_WITH", "university:浙江大学", provenance=prov)]
+        )
+        return n.changed, e.changed
+
+    def runs() -> list[tuple[str, str]]:
+        with sqlite3.connect(path) as conn:
+            return conn.execute("SELECT file_sha256, ingested_at FROM sources").fetchall()
+
+    assert load("a" * 64, "2026-11-30T08:00:00+00:00", 1.0) == (2, 1)
+    assert runs() == [("a" * 64, "2026-11-30T08:00:00+00:00")]
+    assert load("a" * 64, "2026-11-30T09:00:00+00:00", 1.0) == (0, 0)  # the same file again
+    assert runs() == [("a" * 64, "2026-11-30T08:00:00+00:00")]
+    assert load("b" * 64, "2026-11-30T10:00:00+00:00", 2.0) == (2, 1)  # the file changed
+    assert runs() == [
+        ("a" * 64, "2026-11-30T08:00:00+00:00"),
+        ("b" * 64, "2026-11-30T10:00:00+00:00"),
+    ]
+    assert store.get_node("enterprise:甲").provenance[0].file_sha256 == "b" * 64
