@@ -90,9 +90,6 @@ def migrate_v2(conn: sqlite3.Connection) -> bool:
     if _schema(conn) != 2:
         return False
     started = time.perf_counter()
-    log.warning(
-        "upgrading the store file to schema 3 (provenance by file run), once: about 15 s a GB"
-    )
     runs: dict[tuple[str, str, str], int] = {}
 
     def compact(text: str) -> str:
@@ -107,6 +104,10 @@ def migrate_v2(conn: sqlite3.Connection) -> bool:
     try:
         ran = _schema(conn) == 2  # another process may have upgraded it meanwhile
         if ran:
+            log.warning(
+                "upgrading the store file to schema 3 (provenance by file run), once: "
+                "about 15 s a GB"
+            )
             conn.execute(SOURCES_TABLE)
             for table in ("nodes", "edges"):
                 conn.execute(
@@ -123,5 +124,6 @@ def migrate_v2(conn: sqlite3.Connection) -> bool:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    log.warning("store file upgraded in %.1f s", time.perf_counter() - started)
+    if ran:
+        log.warning("store file upgraded in %.1f s", time.perf_counter() - started)
     return ran

@@ -5,7 +5,10 @@ graph; a file from a newer version is refused and left alone."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -235,3 +238,42 @@ def test_a_file_from_a_newer_version_is_refused_and_left_alone(tmp_path: Path) -
     with pytest.raises(StoreUnavailable, match="schema 4, newer"):
         SQLiteStore(path)
     assert conn.execute("SELECT count(*) FROM nodes").fetchone() == (1,)
+
+
+def test_processes_opening_a_schema_2_file_at_once_upgrade_it_once(tmp_path: Path) -> None:
+    """An API server and a CLI opening an old file together: one upgrades it (the others wait for
+    its transaction), each reads the provenance right, and the file runs are not doubled."""
+    path = tmp_path / "kg.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript(V2_DDL)
+    whole = json.dumps([[*LIST[:2], 1, LIST[2]], [*PATENTS[:2], 2, PATENTS[2]]])
+    conn.executemany(
+        "INSERT INTO nodes (id, type, name, aliases, props, provenance, hash) "
+        "VALUES (?,?,?,?,?,?,?)",
+        [
+            (f"enterprise:{i}", "Enterprise", f"公司{i}", "", "{}", whole, "h")
+            for i in range(50_000)
+        ],
+    )
+    conn.commit()
+    code = (
+        "import sys; from kg.stores.sqlite import SQLiteStore; "
+        "n = SQLiteStore(sys.argv[1]).get_node('enterprise:49999'); "
+        "print(','.join(f'{p.source}:{p.row}' for p in n.provenance))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(path)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    done = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in done]
+    assert [out.strip() for out, _ in done] == [f"{LIST[0]}:1,{PATENTS[0]}:2"] * 3
+    assert sum("upgrading the store file" in err for _, err in done) == 1
+    assert conn.execute("SELECT count(*) FROM sources").fetchone() == (2,)
