@@ -126,10 +126,12 @@ def _run(
 ) -> IngestReport:
     started = time.perf_counter()
     out_writer = writer or InlineWriter(store)
+    # A type's names are read from the store once, when first needed: through a writer process,
+    # wait for what it has not committed yet, so they are all there. Set by every run, as a
+    # resolver may outlive the writer of an earlier one.
+    resolver.before_store_read = None
     if isinstance(out_writer, ProcessWriter):
         batch_size = min(batch_size, _PROCESS_BATCH)  # smaller batches: finer overlap
-        # A type's names are read from the store once, when first needed: wait for what the
-        # writer process has not committed yet, so they are all there.
         resolver.before_store_read = out_writer.sync
     sha = file_sha256(path)
     report = IngestReport(

@@ -18,6 +18,7 @@ import pytest
 from ingest.mapping import parse_mapping
 from ingest.pipeline import ingest_file, ingest_folder
 from ingest.report import IngestReport
+from ingest.resolve import Resolver
 from ingest.synthetic import generate
 from ingest.writer import InlineWriter, Writers
 from ingest.writer_process import ProcessWriter
@@ -405,3 +406,25 @@ def test_ctrl_c_stops_the_ingest_and_its_writer_process_and_a_rerun_completes(
     done = subprocess.run(command, env=env, capture_output=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr.decode()
     assert _graph(interrupted) == _graph(reference)
+
+
+def test_a_resolver_shared_after_a_writer_process_has_closed_reads_the_store_itself(
+    tmp_path: Path,
+) -> None:
+    """A resolver passed from a run through a writer process to a later inline run: when it first
+    reads a type's names, it reads the store, not through the first run's closed writer."""
+    store = SQLiteStore(tmp_path / "kg.sqlite")
+    resolver = Resolver(store)
+    source = _enterprises(tmp_path, ["甲科技有限公司"])
+    (tmp_path / "m.yaml").write_text(ENTERPRISES, encoding="utf-8")
+    ingest_file(store, source, tmp_path / "m.yaml", writer="process", resolver=resolver)
+    universities = write(tmp_path / "u.csv", "高校名称\n浙江大学\n")
+    (tmp_path / "u.yaml").write_text(
+        "name: 高校名录\nnodes:\n  university: {type: University, name: 高校名称}\n",
+        encoding="utf-8",
+    )
+    report = ingest_file(
+        store, universities, tmp_path / "u.yaml", writer="inline", resolver=resolver
+    )
+    assert report.nodes.created == 1 and report.rows_rejected == 0
+    assert [n.name for n in store.iter_nodes(["University"])] == ["浙江大学"]
