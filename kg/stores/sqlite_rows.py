@@ -24,12 +24,6 @@ def _dumps(obj: Any) -> str:
     return orjson.dumps(obj).decode()
 
 
-def _prov_json(prov: tuple[Provenance, ...]) -> str:
-    """Provenance written out whole (source, file hash, row, time per record): schema 2's column,
-    and the Neo4j store's property."""
-    return _dumps([[p.source, p.file_sha256, p.row, p.ingested_at] for p in prov])
-
-
 SOURCES_TABLE = """CREATE TABLE IF NOT EXISTS sources (
     sid INTEGER PRIMARY KEY,
     source TEXT NOT NULL,
