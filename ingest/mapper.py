@@ -111,12 +111,12 @@ def validate_props(
 Reader = Callable[[dict[str, Any], str | None], Any]
 # The Python type each parse kind yields, and the type each schema kind holds.
 _YIELDS = {"str": "str", "int": "int", "float": "float", "number": "float", "bool": "bool"}
-_YIELDS |= {"date": "str", "year": "int", "list[str]": "list[str]"}
+_YIELDS |= {"date": "str", "year": "int", "cny_10k": "float", "list[str]": "list[str]"}
 
 
 def _yields(spec: ValueSpec, prop: PropertySpec | None) -> str:
     """The type a value spec always yields (values are parsed by kind whatever their source)."""
-    kind = spec.parse or (prop.kind if prop else "str")
+    kind = spec.parse or (prop.read_as if prop else "str")
     if spec.split is False:
         return _YIELDS[kind]
     return "list[str]" if kind == "list[str]" else f"list[{_YIELDS[kind]}]"
@@ -275,7 +275,7 @@ class RowMapper:
                 return None
         if spec.map is not None and not isinstance(raw, list):
             raw = spec.map.get(clean_text(raw), raw)
-        kind = spec.parse or (prop.kind if prop else "str")
+        kind = spec.parse or (prop.read_as if prop else "str")
         try:
             if spec.split is not False:
                 seps = spec.split if isinstance(spec.split, str) else None
@@ -299,7 +299,7 @@ class RowMapper:
             return self.value(record, spec, prop, part)
 
         read: Reader = general
-        column, kind = spec.column, spec.parse or (prop.kind if prop else "str")
+        column, kind = spec.column, spec.parse or (prop.read_as if prop else "str")
         if spec.template is not None and spec.map is None and not spec.split and kind == "str":
             read = _template_reader(spec.template, tuple(spec.columns()), general)
         elif column is not None and spec.map is None:

@@ -116,7 +116,7 @@ class TriplesLoader:
         if spec is None:
             raise RowRejected(self.spec.relation, f"{node_type} has no property {prop!r}")
         try:
-            parsed = parse_value(value, spec.kind)
+            parsed = parse_value(value, spec.read_as)
         except ValueError as exc:
             raise RowRejected(self.spec.tail, str(exc)) from None
         out.nodes.append(Node(nid, node_type, name, (), {prop: parsed}, prov))

@@ -1,5 +1,6 @@
 """Cell values as analysts type them, parsed into property values: numbers with thousands
-separators, 是/否 booleans, dates in the usual Chinese and ISO spellings, multi-valued cells.
+separators, amounts with their unit (3.2亿元, ￥500, 120万), 是/否 booleans, dates and years in the
+usual Chinese and ISO spellings, multi-valued cells.
 
 Every parser raises ``ValueError`` with a short bilingual reason that ends up in the rejects file.
 """
@@ -10,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from typing import Any, TypeVar
 
@@ -21,9 +23,18 @@ _SPLIT = re.compile("[" + re.escape(SEPARATORS) + "]")
 
 _TRUE = {"是", "有", "y", "yes", "true", "t", "1", "√", "✓", "对"}
 _FALSE = {"否", "无", "n", "no", "false", "f", "0", "×", "✗", "不是", "没有"}
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*$")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?|月)?\s*$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})\s*年?$")
+# An amount as typed in a bureau's table, NFKC-folded and lower-cased: an optional currency mark,
+# a number, an optional unit of 元 (亿元 / 万元 / 千元 / 元, the 元 may be left out after 亿 / 万).
+_MONEY = re.compile(
+    r"^(?:人民币|rmb|cny|¥)?\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*"
+    r"(亿元|亿|万元|万|千元|元)?\s*(?:人民币|rmb|cny)?$"
+)
+# Each unit in 万元 (10k CNY), the unit of every amount in the schema.
+_IN_10K = {None: Decimal(1), "万元": Decimal(1), "万": Decimal(1), "亿元": Decimal(10_000)}
+_IN_10K |= {"亿": Decimal(10_000), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
 # Excel counts days from 1899-12-30 (its 1900 leap-year bug folded in).
 _EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 # Dates, years and yes/no cells repeat across rows (a filing date on every column that reads it):
@@ -125,6 +136,31 @@ def parse_float(value: Any) -> float:
     return number
 
 
+def parse_cny_10k(value: Any) -> float:
+    """An amount in 万元 (10k CNY): a bare number is taken as 万元 already (the unit the column
+    headers state); a unit typed in the cell converts (3.2亿 → 32000, 500元 → 0.05, ￥1,200万元 →
+    1200)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return parse_float(value)
+    if value.__class__ is str:
+        return _cny_text(value)
+    return parse_float(value)
+
+
+def _cny_from_text(value: Any) -> float:
+    text = _folded(value).lower().replace(",", "").replace(" ", "")
+    m = _MONEY.match(text)
+    if m is None:
+        raise ValueError(f"不是金额 not an amount (e.g. 120, 3.2亿, 500元): {value!r}")
+    try:
+        number = float(Decimal(m.group(1)) * _IN_10K[m.group(2)])
+    except InvalidOperation:
+        raise ValueError(f"不是金额 not an amount: {value!r}") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"不是有限数字 not a finite number: {value!r}")
+    return number
+
+
 def parse_int(value: Any) -> int:
     number = parse_float(value)
     if not number.is_integer():
@@ -182,6 +218,7 @@ def _year_from_text(value: Any) -> int:
 _bool_text = _memo_text(_bool_from_text)
 _date_text = _memo_text(_date_from_text)
 _year_text = _memo_text(_year_from_text)
+_cny_text = _memo_text(_cny_from_text)
 
 ParseKind = PropKind | str
 
@@ -193,11 +230,12 @@ PARSERS: dict[str, Any] = {
     "bool": parse_bool,
     "date": parse_date,
     "year": parse_year,
+    "cny_10k": parse_cny_10k,
 }
 
 
 def parse_value(value: Any, kind: str) -> Any:
-    """``value`` parsed as ``kind`` (a schema property kind, or ``number``/``year``)."""
+    """``value`` parsed as ``kind`` (a schema property kind, or ``number``/``year``/``cny_10k``)."""
     if kind == "list[str]":
         return split_cell(value)
     return PARSERS[kind](value)

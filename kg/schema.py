@@ -16,13 +16,21 @@ TimeKind = Literal["year", "interval"] | None
 
 @dataclass(frozen=True)
 class PropertySpec:
-    """One property: its key, value kind and labels."""
+    """One property: its key, value kind and labels; ``parse`` is how a source cell is read into
+    it when a mapping does not say (``year``: 2021 / 2021年 / 2021-03-01 → 2021; ``cny_10k``: an
+    amount in 万元, 3.2亿 → 32000), else by ``kind``."""
 
     name: str
     kind: PropKind
     zh: str
     en: str
     required: bool = False
+    parse: str | None = None
+
+    @property
+    def read_as(self) -> str:
+        """The parse kind of a source cell for this property (:mod:`ingest.values`)."""
+        return self.parse or self.kind
 
 
 @dataclass(frozen=True)
@@ -56,18 +64,20 @@ class RelationSpec:
     properties: tuple[PropertySpec, ...] = field(default=())
 
 
-def _p(name: str, kind: PropKind, zh: str, en: str, required: bool = False) -> PropertySpec:
-    return PropertySpec(name, kind, zh, en, required)
+def _p(
+    name: str, kind: PropKind, zh: str, en: str, required: bool = False, parse: str | None = None
+) -> PropertySpec:
+    return PropertySpec(name, kind, zh, en, required, parse)
 
 
 # Properties common to many types.
 _REGION = _p("region", "str", "所在地区", "region")
 _FIELDS = _p("fields", "list[str]", "技术领域", "technical fields")
 _SYNTH = _p("synthetic", "bool", "合成数据", "synthetic")
-_YEAR = _p("year", "int", "年份", "year")
-_SINCE = _p("since", "int", "起始年份", "since")
-_UNTIL = _p("until", "int", "终止年份", "until")
-_AMOUNT = _p("amount", "float", "金额（万元）", "amount (10k CNY)")
+_YEAR = _p("year", "int", "年份", "year", parse="year")
+_SINCE = _p("since", "int", "起始年份", "since", parse="year")
+_UNTIL = _p("until", "int", "终止年份", "until", parse="year")
+_AMOUNT = _p("amount", "float", "金额（万元）", "amount (10k CNY)", parse="cny_10k")
 _WEIGHT = _p("weight", "float", "强度", "weight")
 _ORGS = ("Enterprise", "University", "Lab")
 
@@ -82,17 +92,23 @@ NODE_TYPES: dict[str, NodeTypeSpec] = {
             (
                 _p("credit_code", "str", "统一社会信用代码", "unified social credit code"),
                 _p("industry_code", "str", "行业代码", "industry code"),
-                _p("revenue", "float", "营业收入（万元）", "revenue (10k CNY)"),
-                _p("rd_spending", "float", "研发费用（万元）", "R&D spending (10k CNY)"),
+                _p("revenue", "float", "营业收入（万元）", "revenue (10k CNY)", parse="cny_10k"),
+                _p(
+                    "rd_spending",
+                    "float",
+                    "研发费用（万元）",
+                    "R&D spending (10k CNY)",
+                    parse="cny_10k",
+                ),
                 _p("employees", "int", "从业人员", "employees"),
                 _p("above_scale", "bool", "规上企业", "above-scale"),
                 _p("high_tech", "bool", "高新技术企业", "high-tech enterprise"),
-                _p("high_tech_since", "int", "高企认定年份", "high-tech since"),
+                _p("high_tech_since", "int", "高企认定年份", "high-tech since", parse="year"),
                 _p("tech_sme", "bool", "科技型中小企业", "tech SME"),
-                _p("tech_sme_since", "int", "科小认定年份", "tech SME since"),
+                _p("tech_sme_since", "int", "科小认定年份", "tech SME since", parse="year"),
                 _p("rd_institution", "str", "研发机构级别", "R&D institution level"),
                 _p("size", "str", "企业规模", "size"),
-                _p("founded", "int", "成立年份", "founded"),
+                _p("founded", "int", "成立年份", "founded", parse="year"),
                 _p("local", "bool", "本地企业", "local"),
                 _REGION,
                 _FIELDS,

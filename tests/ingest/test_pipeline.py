@@ -190,6 +190,33 @@ def test_shipped_enterprise_mapping(store: GraphStore, tmp_path: Path) -> None:
     assert node.props["above_scale"] is True and node.props["rd_spending"] == 5.0
 
 
+def test_shipped_mapping_reads_years_and_amounts_as_bureaus_type_them(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """A 规上企业名录 in GB18030 with the spellings real tables carry: 成立年份 as 2015年 or a full
+    date, 营业收入（万元） as 3.2亿 / ￥500 / 500元. Each loads, in 万元 (3.2亿 = 32000, 500元 =
+    0.05); a year that is no year (二〇一五) is still rejected, naming its column."""
+    text = (
+        "统一社会信用代码,企业名称,营业收入（万元）,高企认定年份,成立年份\n"
+        "91330624MA2B00001A,甲机电有限公司,3.2亿,2021年,2015年\n"
+        "91330624MA2B00002A,乙轴承有限公司,￥500,2020,2015-06-01\n"
+        "91330624MA2B00003A,丙电机有限公司,500元,,2015年6月\n"
+        "91330624MA2B00004A,丁科技有限公司,12,,二〇一五\n"
+    )
+    src = write(tmp_path / "规上企业名录.csv", text, "gb18030")
+    report = ingest_file(store, src, MAPPINGS / "规上企业名录.yaml")
+    assert [(r.row, r.field) for r in report.rejects] == [(5, "成立年份")]
+    got = {
+        n.name: (n.props["revenue"], n.props.get("high_tech_since"), n.props["founded"])
+        for n in store.iter_nodes(["Enterprise"])
+    }
+    assert got == {
+        "甲机电有限公司": (32000.0, 2021, 2015),
+        "乙轴承有限公司": (500.0, 2020, 2015),
+        "丙电机有限公司": (0.05, None, 2015),
+    }
+
+
 def test_a_name_repeated_on_many_rows_is_written_as_its_rows_say(
     store: GraphStore, tmp_path: Path
 ) -> None:

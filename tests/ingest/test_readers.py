@@ -12,7 +12,14 @@ from openpyxl import Workbook
 from ingest.mapping import parse_mapping
 from ingest.pipeline import ingest_file
 from ingest.readers import CellError, read_records
-from ingest.values import parse_bool, parse_date, parse_float, parse_year, split_cell
+from ingest.values import (
+    parse_bool,
+    parse_cny_10k,
+    parse_date,
+    parse_float,
+    parse_year,
+    split_cell,
+)
 from kg.errors import InvalidInput
 from kg.stores.base import GraphStore
 
@@ -35,6 +42,7 @@ def test_values() -> None:
     assert parse_date("2023年5月7日") == "2023-05-07" and parse_date("2023/5/7") == "2023-05-07"
     assert parse_date("20230507") == "2023-05-07" and parse_date(45053) == "2023-05-07"
     assert parse_year("2021年") == 2021 and parse_year("2021-03-01") == 2021
+    assert parse_date("2023年5月") == "2023-05" and parse_year("2023年5月") == 2023
     assert split_cell("浙江大学；西北工业大学、 中国药科大学;浙江大学") == [
         "浙江大学",
         "西北工业大学",
@@ -56,6 +64,28 @@ def test_number_cells_as_analysts_type_them() -> None:
             parse_float(bad)
     with pytest.raises(ValueError, match="not a number"):
         parse_float("一百")
+
+
+def test_amounts_in_10k_cny_convert_the_unit_typed_in_the_cell() -> None:
+    """A 万元 column: a bare number is 万元 already; 亿 / 千元 / 元 typed in the cell convert, so
+    "500元" is 0.05 万元, not 500; currency marks and separators are read; words are refused."""
+    cases = {
+        "120": 120.0,
+        "1,234.5": 1234.5,
+        "3.2亿": 32000.0,
+        "3.2亿元": 32000.0,
+        "500元": 0.05,
+        "5千元": 0.5,
+        "￥500": 500.0,
+        "¥1,200万元": 1200.0,
+        "RMB 12万": 12.0,
+        "１２０万元": 120.0,
+    }
+    assert {cell: parse_cny_10k(cell) for cell in cases} == cases
+    assert parse_cny_10k(12) == 12.0 and parse_cny_10k(3.5) == 3.5
+    for bad in ("一百万", "12%", "nan", "3.2亿美元"):
+        with pytest.raises(ValueError, match="not an amount"):
+            parse_cny_10k(bad)
 
 
 def test_repeated_cells_parse_the_same_every_time() -> None:
