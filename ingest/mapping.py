@@ -31,7 +31,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from kg.errors import InvalidInput
 from kg.schema import NODE_TYPES, RELATIONS, PropertySpec
 
-ParseKind = Literal["str", "int", "float", "number", "bool", "date", "year", "cny_10k", "list[str]"]
+ParseKind = Literal[
+    "str", "int", "float", "number", "bool", "date", "year", "cny_10k", "credit_code", "list[str]"
+]
 _TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
 ORG_TYPES = ("Enterprise", "University", "Lab")
 

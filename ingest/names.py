@@ -99,6 +99,7 @@ _SPACE = re.compile(r"[\s\u3000·•・.,，]+")
 _MIN_CORE = 2
 
 
+_CODE_GAPS = re.compile(r"[\s\-‐-―]+")
 # Names repeat across rows and files (an applicant on hundreds of patents): memoised, bounded.
 _MEMO = 1 << 16
 
@@ -127,6 +128,15 @@ def company_core(text: str) -> str:
 def name_key(type_name: str, text: str) -> str:
     """The resolution key of a name for nodes of ``type_name``."""
     return company_core(text) if type_name == "Enterprise" else fold(text)
+
+
+@lru_cache(maxsize=_MEMO)
+def credit_code(text: str) -> str:
+    """A unified social credit code as one canonical string: full-width folded, spaces and
+    dashes dropped, upper case (``９１３３ 0624ma2b…`` → ``91330624MA2B…``), so
+    one firm's code meets itself however a file typed it. Not checked against the standard: old
+    15-digit registration numbers are keys too."""
+    return _CODE_GAPS.sub("", unicodedata.normalize("NFKC", text)).upper()
 
 
 def guess_org_type(name: str, allowed: tuple[str, ...]) -> str:

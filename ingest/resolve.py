@@ -24,7 +24,7 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 from ingest.mapping import ORG_TYPES
-from ingest.names import fold, guess_org_type, name_key
+from ingest.names import credit_code, fold, guess_org_type, name_key
 from kg.ids import node_id
 from kg.stores.base import GraphStore
 
@@ -146,7 +146,8 @@ class Resolver:
             idx = self._index[type_name] = _TypeIndex()
             for node in self._store.iter_nodes([type_name]):
                 code = node.props.get("credit_code")
-                self._add(idx, node.id, type_name, node.name, node.aliases, str(code or ""))
+                code = credit_code(str(code)) if code else ""
+                self._add(idx, node.id, type_name, node.name, node.aliases, code)
         return idx
 
     def _add(
@@ -201,6 +202,8 @@ class Resolver:
                     return found
         if not orgs:
             return self._resolve_exact(types[0], name, key, create)
+        if key:  # an organisation's key is its credit code, however the file typed it
+            key = credit_code(key) or None
         made = self._made.get((orgs, name, key, create))
         if made is not None and made[0] == self._state:
             return made[1]

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from typing import Any, TypeVar
 
+from ingest.names import credit_code
 from kg.schema import PropKind
 
 # Separators of multi-valued cells: "浙江大学；西北工业大学", "A;B", "A、B", "A,B" (full width too).
@@ -231,11 +232,12 @@ PARSERS: dict[str, Any] = {
     "date": parse_date,
     "year": parse_year,
     "cny_10k": parse_cny_10k,
+    "credit_code": lambda value: credit_code(clean_text(value)),
 }
 
 
 def parse_value(value: Any, kind: str) -> Any:
-    """``value`` parsed as ``kind`` (a schema property kind, or ``number``/``year``/``cny_10k``)."""
+    """``value`` parsed as ``kind`` (a schema property kind, or ``number``/``year``/``cny_10k``/``credit_code``)."""
     if kind == "list[str]":
         return split_cell(value)
     return PARSERS[kind](value)

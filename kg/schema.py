@@ -18,7 +18,8 @@ TimeKind = Literal["year", "interval"] | None
 class PropertySpec:
     """One property: its key, value kind and labels; ``parse`` is how a source cell is read into
     it when a mapping does not say (``year``: 2021 / 2021年 / 2021-03-01 → 2021; ``cny_10k``: an
-    amount in 万元, 3.2亿 → 32000), else by ``kind``."""
+    amount in 万元, 3.2亿 → 32000; ``credit_code``: folded to one canonical spelling), else by
+    ``kind``."""
 
     name: str
     kind: PropKind
@@ -90,7 +91,13 @@ NODE_TYPES: dict[str, NodeTypeSpec] = {
             "Enterprise",
             "enterprise",
             (
-                _p("credit_code", "str", "统一社会信用代码", "unified social credit code"),
+                _p(
+                    "credit_code",
+                    "str",
+                    "统一社会信用代码",
+                    "unified social credit code",
+                    parse="credit_code",
+                ),
                 _p("industry_code", "str", "行业代码", "industry code"),
                 _p("revenue", "float", "营业收入（万元）", "revenue (10k CNY)", parse="cny_10k"),
                 _p(

@@ -217,6 +217,30 @@ def test_shipped_mapping_reads_years_and_amounts_as_bureaus_type_them(
     }
 
 
+def test_one_credit_code_however_typed_is_one_enterprise(store: GraphStore, tmp_path: Path) -> None:
+    """The same code in capitals, in lower case and in full width with a trailing space, under
+    three names: one enterprise that keeps the first name, the other two as aliases and as merges
+    in the report (rule credit_code), its code stored in capitals. Before, the lower-case code
+    made a second firm and the full-width one silently renamed the first."""
+    text = (
+        "统一社会信用代码,企业名称,营业收入（万元）\n"
+        "91330624MA2BXXXX1Q,浙江测试科技有限公司,10\n"
+        "91330624ma2bxxxx1q,测试科技（新昌）有限公司,20\n"
+        "９１３３０６２４ＭＡ２ＢＸＸＸＸ１Ｑ ,新昌测试科技,30\n"
+    )
+    src = write(tmp_path / "规上企业名录.csv", text)
+    report = ingest_file(store, src, MAPPINGS / "规上企业名录.yaml")
+    assert store.stats().nodes == {"Enterprise": 1}
+    node = store.get_node("enterprise:91330624MA2BXXXX1Q")
+    assert node.name == "浙江测试科技有限公司"
+    assert set(node.aliases) == {"测试科技（新昌）有限公司", "新昌测试科技"}
+    assert node.props["credit_code"] == "91330624MA2BXXXX1Q" and node.props["revenue"] == 30.0
+    assert [(m.input, m.rule) for m in report.merges] == [
+        ("测试科技（新昌）有限公司", "credit_code"),
+        ("新昌测试科技", "credit_code"),
+    ]
+
+
 def test_a_name_repeated_on_many_rows_is_written_as_its_rows_say(
     store: GraphStore, tmp_path: Path
 ) -> None:
