@@ -155,9 +155,10 @@ def _run(
         collector_paused(),
         out_writer.file(report, rejects) as out,
     ):
-        records: Iterable[tuple[int, dict[str, Any]]] = read_records(
-            fh, fmt, **_reader_options(mapping, fmt)
-        )
+        options = _reader_options(mapping, fmt)
+        if fmt in ("csv", "tsv", "xlsx") and mapping.header and mapping.triples is None:
+            options |= {"expect": mapping.used_columns(), "notes": report.warnings}
+        records: Iterable[tuple[int, dict[str, Any]]] = read_records(fh, fmt, **options)
         if progress:
             records = tqdm(records, desc=path.name, unit=" rows", mininterval=0.5)
         load, name = loader.load, mapping.name

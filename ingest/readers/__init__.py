@@ -7,7 +7,7 @@ line for JSONL, the position for a JSON array, the triple's ordinal for RDF.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -48,6 +48,70 @@ class CellError:
         return self.reason
 
 
+# How many non-blank rows a table may have above its header (a title, 填报单位, 单位：万元 …).
+HEADER_LOOK_AHEAD = 30
+
+
+# A table's total rows: the first filled cell says so (合计, 总计, 小计, spaced or not).
+_TOTALS = frozenset({"合计", "总计", "小计", "共计", "总计：", "合计：", "total", "subtotal"})
+
+
+def is_total_row(cells: list[Any]) -> bool:
+    """Whether a row is a table's total line (its first filled cell is 合计 / 总计 / 小计 …)."""
+    for cell in cells:
+        if cell is None or cell == "":
+            continue
+        return isinstance(cell, str) and "".join(cell.split()).lower() in _TOTALS
+    return False
+
+
+def note_totals(notes: list[str] | None, rows: list[int]) -> None:
+    """The total rows a reader skipped, as one note."""
+    if rows and notes is not None:
+        shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+        notes.append(f"合计行 {len(rows)} total row(s) skipped, not data: row {shown}")
+
+
+def _names(cells: list[Any]) -> list[str]:
+    return ["" if c is None else str(c).strip().lstrip("\ufeff") for c in cells]
+
+
+def find_header(
+    rows: Iterator[tuple[int, list[Any]]],
+    expect: Collection[str] | None = None,
+    notes: list[str] | None = None,
+) -> tuple[list[str], list[tuple[int, list[Any]]]] | None:
+    """The header of a table from its non-blank ``rows``: the first row, unless it holds fewer
+    than half of the columns a mapping reads (``expect``) and a row among the first
+    :data:`HEADER_LOOK_AHEAD` holds more; bureau exports often open with a title row, a 填报单位
+    line and a unit line. Returns the header's names and the rows read past it (data, to yield
+    first), or ``None`` for a table with no rows; the rows skipped above the header are noted in
+    ``notes``. ``rows`` is read no further than the look-ahead."""
+    first = next(rows, None)
+    if first is None:
+        return None
+    wanted = set(expect or ())
+    names = _names(first[1])
+    if not wanted or 2 * len(wanted.intersection(names)) >= len(wanted):
+        return names, []
+    read = [first]
+    for item in rows:
+        read.append(item)
+        if len(read) >= HEADER_LOOK_AHEAD:
+            break
+    hits = [len(wanted.intersection(_names(cells))) for _, cells in read]
+    best = max(range(len(read)), key=lambda i: (hits[i], -i))
+    if hits[best] <= hits[0]:
+        return names, read[1:]
+    if notes is not None:
+        above = "; ".join(" ".join(n for n in _names(cells) if n)[:40] for _, cells in read[:best])
+        notes.append(
+            f"表头在第 {read[best][0]} 行 the header is on row {read[best][0]}: "
+            f"{best} row(s) above it skipped ({above})"
+        )
+    return _names(read[best][1]), read[best + 1 :]
+
+
 def format_of(filename: str) -> str:
     """The reader format for a file name, from its suffix."""
     lower = filename.lower()
@@ -83,4 +147,13 @@ def read_records(stream: BinaryIO, fmt: str, **options: Any) -> Iterator[Record]
     raise InvalidInput(f"unknown source format {fmt!r}; known: {', '.join(FORMATS)}")
 
 
-__all__ = ["FORMATS", "CellError", "Record", "format_of", "read_records"]
+__all__ = [
+    "FORMATS",
+    "CellError",
+    "Record",
+    "find_header",
+    "format_of",
+    "is_total_row",
+    "note_totals",
+    "read_records",
+]

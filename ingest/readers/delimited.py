@@ -7,12 +7,12 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any, BinaryIO
 
 from charset_normalizer import from_bytes
 
-from ingest.readers import CellError, Record
+from ingest.readers import CellError, Record, find_header, is_total_row, note_totals
 from ingest.values import is_blank
 from kg.errors import InvalidInput
 
@@ -112,33 +112,45 @@ def read_delimited(
     delimiter: str = ",",
     header: bool = True,
     columns: Sequence[str] | None = None,
+    expect: Collection[str] | None = None,
+    notes: list[str] | None = None,
 ) -> Iterator[Record]:
     """Rows of a delimited file as ``{header: cell}``. Blank rows are skipped (their numbers too).
 
+    The header is the first non-blank row, or a later one holding more of the columns in
+    ``expect`` (:func:`ingest.readers.find_header`; rows skipped above it go to ``notes``).
     Without a header row, ``columns`` names the columns (an edge list ``head,relation,tail``).
     """
     text = text_stream(stream, encoding)
-    reader = csv.reader(text, delimiter=delimiter)
+    rows = enumerate(csv.reader(text, delimiter=delimiter), start=1)
     row_no = 0
+    totals: list[int] = []  # 合计 rows skipped
     try:
         if header:
-            for cells in reader:
-                row_no += 1
-                if any(not is_blank(c) for c in cells):
-                    names = [c.strip().lstrip("\ufeff") for c in cells]
-                    break
-            else:
+            found = find_header(
+                ((n, c) for n, c in rows if any(not is_blank(x) for x in c)), expect, notes
+            )
+            if found is None:
                 return
+            names, first = found
+            for row_no, cells in first:
+                if is_total_row(cells):
+                    totals.append(row_no)
+                    continue
+                yield row_no, _checked(names, cells, "".join(cells), text.encoding)
         elif columns:
             names = list(columns)
         else:
             raise InvalidInput("a file without a header row needs `columns:` in its mapping")
-        for cells in reader:
-            row_no += 1
+        for row_no, cells in rows:
             joined = "".join(cells)
             if not joined.strip():  # every cell blank
                 continue
+            if header and is_total_row(cells):
+                totals.append(row_no)
+                continue
             yield row_no, _checked(names, cells, joined, text.encoding)
+        note_totals(notes, totals)
     except UnicodeDecodeError as exc:
         raise InvalidInput(
             f"row {row_no + 1}: bytes that are not {text.encoding}: {exc.reason}; "

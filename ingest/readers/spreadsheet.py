@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from itertools import chain
 from typing import Any, BinaryIO
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ingest.readers import CellError, Record
+from ingest.readers import CellError, Record, find_header, is_total_row, note_totals
 from ingest.values import is_blank
 from kg.errors import InvalidInput
 
@@ -27,9 +28,25 @@ def _cell_value(cell: Any) -> Any:
     return value
 
 
-def read_xlsx(stream: BinaryIO, *, sheet: str | None = None) -> Iterator[Record]:
+def _filled_rows(ws: Any) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of a sheet that hold something, with their numbers, as cell values."""
+    for row_no, cells in enumerate(ws.iter_rows(), start=1):
+        values = [_cell_value(c) for c in cells]
+        if not all(is_blank(v) for v in values):
+            yield row_no, values
+
+
+def read_xlsx(
+    stream: BinaryIO,
+    *,
+    sheet: str | None = None,
+    expect: Collection[str] | None = None,
+    notes: list[str] | None = None,
+) -> Iterator[Record]:
     """Rows of one sheet (``sheet`` by name, else the first) as ``{header: value}``; the header is
-    the first non-blank row. Dates come as ``datetime``, numbers as ``int``/``float``."""
+    the first non-blank row, or a later one holding more of the ``expect`` columns (a title
+    row above it: :func:`ingest.readers.find_header`). Dates come as ``datetime``, numbers as
+    ``int``/``float``."""
     if not stream.seekable():
         stream = io.BytesIO(stream.read())  # an XLSX is a zip: it needs random access
     try:
@@ -45,14 +62,17 @@ def read_xlsx(stream: BinaryIO, *, sheet: str | None = None) -> Iterator[Record]
             ws = book[sheet]
         else:
             ws = book.worksheets[0]
-        names: list[str] | None = None
-        for row_no, cells in enumerate(ws.iter_rows(), start=1):
-            values = [_cell_value(c) for c in cells]
-            if all(is_blank(v) for v in values):
-                continue
-            if names is None:
-                names = ["" if v is None else str(v).strip() for v in values]
+        rows = _filled_rows(ws)
+        found = find_header(rows, expect, notes)
+        if found is None:
+            return
+        names, first = found
+        totals: list[int] = []
+        for row_no, values in chain(first, rows):
+            if is_total_row(values):
+                totals.append(row_no)
                 continue
             yield row_no, {n: v for n, v in zip(names, values, strict=False) if n}
+        note_totals(notes, totals)
     finally:
         book.close()

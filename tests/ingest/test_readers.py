@@ -106,6 +106,58 @@ def test_repeated_cells_parse_the_same_every_time() -> None:
         parse_bool(["是"])
 
 
+def test_title_rows_above_the_header_are_skipped_and_said(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """A bureau export opens with a title, a 填报单位 line and a unit line: the header is found on
+    row 4 (the row holding the mapping's columns), the rows above it are named in a warning, the
+    data rows keep their spreadsheet numbers, and the 合计 line (row 8) is skipped and said, not
+    loaded as a project named 合计 nor rejected. The same
+    table as CSV (GB18030, a blank row in it) and as XLSX (a merged title) loads the same."""
+    table = [
+        ["2025年新昌县科技项目清单"],
+        ["填报单位：新昌县科技局"],
+        ["", "", "", "", "单位：万元"],
+        ["项目名称", "计划类别", "牵头单位", "年度", "金额（万元）"],
+        ["轮毂轻量化", "尖兵", "甲公司", "2023", "500"],
+        [],
+        ["减速器攻关", "领雁", "乙公司", "2024年", "1.2亿"],
+        ["合计", "", "", "", "12500"],
+    ]
+    csv_src = tmp_path / "项目清单.csv"
+    csv_src.write_bytes("".join(",".join(r) + "\n" for r in table).encode("gb18030"))
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for cells in table:
+        sheet.append([c or None for c in cells] or [None])
+    sheet.merge_cells("A1:E1")
+    xlsx_src = tmp_path / "项目清单.xlsx"
+    book.save(xlsx_src)
+    amounts = []
+    for src in (csv_src, xlsx_src):
+        report = ingest_file(store, src, parse_mapping(PROJECTS))
+        assert (report.rows_read, report.rows_rejected) == (2, 0)
+        assert (
+            "表头在第 4 行 the header is on row 4: 3 row(s) above it skipped" in report.warnings[0]
+        )
+        assert "2025年新昌县科技项目清单" in report.warnings[0]
+        assert "合计行 1 total row(s) skipped, not data: row 8" in report.warnings
+        amounts.append({n.name: n.props["amount"] for n in store.iter_nodes(["Project"])})
+    assert amounts == [{"轮毂轻量化": 500.0, "减速器攻关": 12000.0}] * 2
+
+
+def test_a_header_that_is_not_there_is_an_error_naming_the_columns(tmp_path: Path) -> None:
+    """No row within the look-ahead holds the mapping's columns: the first row stays the header and
+    the error names the missing column and the columns found, as before."""
+    from kg.stores.sqlite import SQLiteStore
+
+    src = tmp_path / "项目清单.csv"
+    src.write_text("名称,类别\n甲,乙\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"no column '项目名称'.*名称, 类别"):
+        ingest_file(SQLiteStore(tmp_path / "kg.sqlite"), src, parse_mapping(PROJECTS))
+
+
 def test_xlsx_formula_and_error_cells_are_rejected(store: GraphStore, tmp_path: Path) -> None:
     """Row 3 holds a formula in 金额, row 4 an Excel #N/A in 年度: both rejected naming the column;
     rows 2 and 5 load (2 projects, 1 lead enterprise shared)."""
