@@ -162,6 +162,18 @@ def _cny_from_text(value: Any) -> float:
     return number
 
 
+def parse_credit_code(value: Any) -> str:
+    """A credit code (or registration number) in its canonical spelling (:func:`credit_code`). A
+    long code that a spreadsheet holds as a number has lost its last digits (Excel keeps 15):
+    refused, saying to store the column as text."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1e15:
+        raise ValueError(
+            f"代码被存成数字，末位已丢失 a code stored as a number has lost digits ({value!r}): "
+            "format the column as text in the spreadsheet"
+        )
+    return credit_code(clean_text(value))
+
+
 def parse_int(value: Any) -> int:
     number = parse_float(value)
     if not number.is_integer():
@@ -232,12 +244,13 @@ PARSERS: dict[str, Any] = {
     "date": parse_date,
     "year": parse_year,
     "cny_10k": parse_cny_10k,
-    "credit_code": lambda value: credit_code(clean_text(value)),
+    "credit_code": parse_credit_code,
 }
 
 
 def parse_value(value: Any, kind: str) -> Any:
-    """``value`` parsed as ``kind`` (a schema property kind, or ``number``/``year``/``cny_10k``/``credit_code``)."""
+    """``value`` parsed as ``kind``: a schema property kind, or ``number``, ``year``, ``cny_10k``,
+    ``credit_code``."""
     if kind == "list[str]":
         return split_cell(value)
     return PARSERS[kind](value)

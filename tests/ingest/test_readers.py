@@ -15,6 +15,7 @@ from ingest.readers import CellError, read_records
 from ingest.values import (
     parse_bool,
     parse_cny_10k,
+    parse_credit_code,
     parse_date,
     parse_float,
     parse_year,
@@ -86,6 +87,15 @@ def test_amounts_in_10k_cny_convert_the_unit_typed_in_the_cell() -> None:
     for bad in ("一百万", "12%", "nan", "3.2亿美元"):
         with pytest.raises(ValueError, match="not an amount"):
             parse_cny_10k(bad)
+
+
+def test_credit_codes_fold_to_one_spelling() -> None:
+    """Width, case, spaces and dashes fold away; an 18-digit code that Excel stored as a number
+    (913306246096612081 → 9.13306246096612e+17) has lost digits and is refused, saying why."""
+    assert parse_credit_code(" ９１３３０６２４ma2b-xxxx 1q") == "91330624MA2BXXXX1Q"
+    assert parse_credit_code(330624000012345.0) == "330624000012345"  # 15 digits: intact
+    with pytest.raises(ValueError, match="format the column as text"):
+        parse_credit_code(913306246096612081.0)
 
 
 def test_repeated_cells_parse_the_same_every_time() -> None:
