@@ -59,6 +59,10 @@ class RowLoader:
     def __init__(self, mapping: Mapping, resolver: Resolver) -> None:
         self.mapper = RowMapper(mapping)
         self.resolver = resolver
+        # Nodes keyed with another node's name (``of``) are resolved after it.
+        self._of = {ref: rule.of for ref, rule in mapping.nodes.items() if rule.of is not None}
+        self._of_refs = set(self._of.values())
+        self._order = sorted(mapping.nodes, key=lambda ref: ref not in self._of_refs)
 
     def check_columns(self, record: dict[str, Any]) -> list[str]:
         return self.mapper.check_columns(record)
@@ -67,8 +71,21 @@ class RowLoader:
         mapped = self.mapper.map(record)
         out = Loaded()
         resolved: dict[str, list[tuple[str, str]]] = {}
-        for ref, drafts in mapped.nodes.items():
-            resolved[ref] = [self._node(d, row, prov, out) for d in drafts]
+        if self._of:
+            names: dict[str, str] = {}  # ref → the resolved name of its first node
+            for ref in self._order:
+                drafts = mapped.nodes[ref]
+                if ref in self._of_refs:
+                    resolved[ref] = [self._node(d, row, prov, out, names) for d in drafts]
+                else:
+                    of = self._of.get(ref)
+                    qualifier = names.get(of) if of is not None else None
+                    resolved[ref] = [
+                        self._node(d, row, prov, out, names, qualifier) for d in drafts
+                    ]
+        else:
+            for ref, drafts in mapped.nodes.items():
+                resolved[ref] = [self._node(d, row, prov, out) for d in drafts]
         edges = out.edges
         for draft in mapped.edges:
             rule = draft.rule
@@ -92,11 +109,18 @@ class RowLoader:
         return out
 
     def _node(
-        self, draft: NodeDraft, row: int, prov: tuple[Provenance, ...], out: Loaded
+        self,
+        draft: NodeDraft,
+        row: int,
+        prov: tuple[Provenance, ...],
+        out: Loaded,
+        names: dict[str, str] | None = None,
+        qualifier: str | None = None,
     ) -> tuple[str, str]:
         rule = draft.rule
+        key = draft.key if qualifier is None else f"{draft.name}-{qualifier}"
         try:
-            res = self.resolver.resolve(rule.types, draft.name, key=draft.key, create=rule.create)
+            res = self.resolver.resolve(rule.types, draft.name, key=key, create=rule.create)
         except InvalidInput as exc:  # e.g. a name that normalises to nothing (“有限公司”)
             source = rule.key if draft.key else (rule.each or rule.name)
             column = source.column if source is not None else None
@@ -108,6 +132,8 @@ class RowLoader:
                 column = (rule.each or rule.name).column if (rule.each or rule.name) else draft.ref  # type: ignore[union-attr]
                 raise RowRejected(column or draft.ref, missing_reason(draft.name, res))
         assert nid is not None
+        if names is not None:
+            names.setdefault(draft.ref, res.name)
         if draft.aliases:
             self.resolver.remember_aliases(nid, res.type, draft.aliases)
         if rule.create:

@@ -14,6 +14,8 @@ file and the key at fault. Example (a patent row → a Patent, APPLIED edges fro
 
 A value is a column name (shorthand) or ``{column | const | template, parse, split, map,
 default, required}``; ``each`` makes one node per part of a multi-valued cell (split on ；;、,).
+``of: <node>`` keys a person by name and the resolved name of another node of the row (an employer,
+an applicant), so 张三 of 万丰奥威 and 张三 of 浙江万丰奥威汽轮股份有限公司 are one talent.
 """
 
 from __future__ import annotations
@@ -90,6 +92,9 @@ class NodeRule(BaseModel):
     properties: dict[str, ValueSpec] = Field(default_factory=dict)
     create: bool = True
     optional: bool = False
+    # Another node of the row that tells people of one name apart: the node is keyed by its name
+    # and that node's resolved name (张三 at 万丰奥威 is talent:张三-浙江万丰奥威汽轮股份有限公司).
+    of: str | None = None
 
     @cached_property
     def types(self) -> tuple[str, ...]:
@@ -109,6 +114,8 @@ class NodeRule(BaseModel):
             raise ValueError("a node needs `name` (a column) or `each` (a multi-valued column)")
         if self.each is not None and self.each.split is False:
             self.each.split = True
+        if self.of is not None and self.key is not None:
+            raise ValueError("give `key` or `of` (the node whose name completes the key), not both")
         for key in self.properties:
             specs = [NODE_TYPES[t].property(key) for t in self.types]
             if not any(specs):
@@ -250,6 +257,16 @@ class Mapping(BaseModel):
     def _refs(self) -> Mapping:
         if not self.nodes and self.triples is None:
             raise ValueError("a mapping needs `nodes` (rows → nodes and edges) or `triples`")
+        for ref, node in self.nodes.items():
+            if node.of is None:
+                continue
+            other = self.nodes.get(node.of)
+            if other is None or node.of == ref:
+                raise ValueError(
+                    f"nodes.{ref}.of: no other node {node.of!r}; nodes: {', '.join(self.nodes)}"
+                )
+            if other.of is not None:
+                raise ValueError(f"nodes.{ref}.of: node {node.of!r} has an `of` of its own")
         for i, edge in enumerate(self.edges):
             spec = RELATIONS[edge.type]
             for label, ref, allowed in (

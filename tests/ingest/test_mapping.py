@@ -48,6 +48,20 @@ def test_edge_to_unknown_node_and_wrong_endpoint_type() -> None:
         )
 
 
+def test_of_names_another_node_of_the_mapping() -> None:
+    """``of`` (the node whose resolved name completes a person's key) must name another node that
+    has no ``of`` itself, and cannot come with ``key``."""
+    person = "t: {type: Talent, name: a, of: %s}"
+    with pytest.raises(InvalidInput, match=r"nodes\.t\.of: no other node 'x'"):
+        parse_mapping("nodes: {%s}" % (person % "x"))
+    with pytest.raises(InvalidInput, match=r"nodes\.t\.of: no other node 't'"):
+        parse_mapping("nodes: {%s}" % (person % "t"))
+    with pytest.raises(InvalidInput, match=r"nodes\.t\.of: node 'u' has an `of` of its own"):
+        parse_mapping("nodes: {%s, u: {type: Talent, name: b, of: t}}" % (person % "u"))
+    with pytest.raises(InvalidInput, match="not both"):
+        parse_mapping("nodes: {t: {type: Talent, name: a, key: k, of: e}, e: {type: Lab, name: b}}")
+
+
 def test_unknown_types_and_values() -> None:
     with pytest.raises(InvalidInput, match="unknown node type 'Company'"):
         parse_mapping("nodes: {e: {type: Company, name: a}}")

@@ -241,6 +241,37 @@ def test_one_credit_code_however_typed_is_one_enterprise(store: GraphStore, tmp_
     ]
 
 
+def test_a_person_is_one_node_however_the_employer_is_spelled(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """张三 of 万丰奥威 (a known alias) in the talent list and 张三 of 浙江万丰奥威汽轮股份有限公司 as
+    an inventor on its patent are one talent, keyed by the employer's resolved name (shipped
+    mappings, ``of:``); 李四 of two different firms stays two people."""
+    talents = write(
+        tmp_path / "人才清单.csv",
+        "姓名,工作单位\n张三,万丰奥威\n李四,甲精密有限公司\n李四,乙轴承有限公司\n",
+    )
+    patents = write(
+        tmp_path / "专利清单.csv",
+        "申请号,专利名称,申请人,发明人,申请日\n"
+        "CN202110000001.1,一种轮毂,浙江万丰奥威汽轮股份有限公司；浙江大学,张三；王五,2021-03-01\n",
+    )
+    ingest_file(store, talents, MAPPINGS / "人才清单.yaml")
+    ingest_file(store, patents, MAPPINGS / "专利清单.yaml")
+    people = sorted(n.id for n in store.iter_nodes(["Talent"]))
+    assert people == [
+        "talent:张三-浙江万丰奥威汽轮股份有限公司",
+        "talent:李四-乙轴承有限公司",
+        "talent:李四-甲精密有限公司",
+        "talent:王五-浙江万丰奥威汽轮股份有限公司",
+    ]
+    zhang = "talent:张三-浙江万丰奥威汽轮股份有限公司"
+    assert {e.type for e in store.iter_edges() if e.source == zhang} == {
+        "AFFILIATED_WITH",
+        "INVENTED",
+    }
+
+
 def test_a_name_repeated_on_many_rows_is_written_as_its_rows_say(
     store: GraphStore, tmp_path: Path
 ) -> None:
