@@ -26,7 +26,7 @@ from tqdm import tqdm
 from ingest.loader import Loaded, Loader, RowLoader
 from ingest.mapper import RowRejected
 from ingest.mapping import Mapping, load_alias_table, load_mapping
-from ingest.readers import format_of, read_records
+from ingest.readers import Record, RowError, format_of, read_records
 from ingest.report import MAX_LISTED, IngestReport, RejectsWriter
 from ingest.resolve import Resolver
 from ingest.writer import InlineWriter, Writer, Writers, reject
@@ -158,18 +158,23 @@ def _run(
         options = _reader_options(mapping, fmt)
         if fmt in ("csv", "tsv", "xlsx") and mapping.header and mapping.triples is None:
             options |= {"expect": mapping.used_columns(), "notes": report.warnings}
-        records: Iterable[tuple[int, dict[str, Any]]] = read_records(fh, fmt, **options)
+        records: Iterable[Record] = read_records(fh, fmt, **options)
         if progress:
             records = tqdm(records, desc=path.name, unit=" rows", mininterval=0.5)
         load, name = loader.load, mapping.name
+        checked = False
         for row, record in records:
-            if rows_read == 0:
+            rows_read += 1
+            if isinstance(record, RowError):  # unreadable (a JSONL line that is not JSON)
+                reject(report, rejects, row, record.field, record.reason)
+                continue
+            if not checked:
+                checked = True
                 missing = loader.check_columns(record)
                 if missing:
                     report.warnings.append(
                         f"columns not in the file, read as empty: {', '.join(missing)}"
                     )
-            rows_read += 1
             prov = (new_provenance(name, sha, row, now),)
             try:
                 loaded = load(row, record, prov)

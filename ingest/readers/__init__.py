@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 
 from kg.errors import InvalidInput
 
-Record = tuple[int, dict[str, Any]]
+Record = tuple[int, "dict[str, Any] | RowError"]
 
 FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "rdf")
 _BY_SUFFIX = {
@@ -46,6 +46,15 @@ class CellError:
 
     def __str__(self) -> str:
         return self.reason
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A row that cannot be read at all (a JSONL line that is not JSON): yielded in place of its
+    record, so the pipeline rejects that row with ``reason`` and goes on with the next."""
+
+    reason: str
+    field: str = "(row)"
 
 
 # How many non-blank rows a table may have above its header (a title, 填报单位, 单位：万元 …).
@@ -151,6 +160,7 @@ __all__ = [
     "FORMATS",
     "CellError",
     "Record",
+    "RowError",
     "find_header",
     "format_of",
     "is_total_row",

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from ingest.readers import Record
+from ingest.readers import Record, RowError
 from ingest.readers.delimited import text_stream
 from kg.errors import InvalidInput
 
@@ -34,26 +34,34 @@ def _record(obj: Any, where: str) -> dict[str, Any]:
 
 
 def read_jsonl(stream: BinaryIO, *, encoding: str = "auto") -> Iterator[Record]:
-    """One record per non-blank line; a line that is not a JSON object stops with its number."""
+    """One record per non-blank line; a line that is not a JSON object is a :class:`RowError`
+    (rejected with its line number; the lines after it still load)."""
     for line_no, line in enumerate(text_stream(stream, encoding), start=1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InvalidInput(f"line {line_no}: not JSON: {exc.msg}") from exc
-        yield line_no, _record(obj, f"line {line_no}")
+            yield line_no, RowError(f"不是 JSON not JSON: {exc.msg} (column {exc.colno})")
+            continue
+        if not isinstance(obj, dict):
+            yield line_no, RowError(f"不是 JSON 对象 not a JSON object: a {type(obj).__name__}")
+            continue
+        yield line_no, flatten(obj)
 
 
 def read_json(
     stream: BinaryIO, *, encoding: str = "auto", records: str | None = None
 ) -> Iterator[Record]:
     """Elements of a top-level JSON array, decoded one at a time (memory flat in file size); or,
-    with ``records: key``, the array under that key of a top-level object (read whole)."""
+    with ``records: key`` (a dotted path such as ``data.list``), the array under that key of a
+    top-level object (read whole)."""
     text = text_stream(stream, encoding)
     if records is not None:
         doc = json.load(text)
-        items = doc.get(records) if isinstance(doc, dict) else None
+        items: Any = doc
+        for part in records.split("."):  # a dotted path: ``data.list``
+            items = items.get(part) if isinstance(items, dict) else None
         if not isinstance(items, list):
             raise InvalidInput(f"the JSON document has no array under {records!r}")
         for i, obj in enumerate(items, start=1):

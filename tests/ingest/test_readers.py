@@ -229,6 +229,35 @@ def test_jsonl_loads_with_lists_and_nested_objects(store: GraphStore, tmp_path: 
     assert store.get_node("project:C").props["year"] == 2024
 
 
+def test_a_jsonl_line_that_is_not_json_is_rejected_and_the_rest_loads(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """Line 2 is cut off mid-object, line 3 is a list: both rejected with their line numbers and
+    why; lines 1 and 4 load (before, line 2 stopped the whole file)."""
+    good = [{"项目名称": n, "牵头单位": "甲公司", "年度": 2024} for n in ("A", "D")]
+    first, last = (json.dumps(g, ensure_ascii=False) for g in good)
+    text = "\n".join([first, '{"项目名称": "B", "牵头', '["C"]', last])
+    src = tmp_path / "p.jsonl"
+    src.write_text(text + "\n", encoding="utf-8")
+    report = ingest_file(store, src, parse_mapping(PROJECTS))
+    assert (report.rows_read, report.rows_accepted) == (4, 2)
+    got = [(r.row, r.field, r.reason.split(":")[0]) for r in report.rejects]
+    assert got == [
+        (2, "(row)", "不是 JSON not JSON"),
+        (3, "(row)", "不是 JSON 对象 not a JSON object"),
+    ]
+    assert sorted(n.name for n in store.iter_nodes(["Project"])) == ["A", "D"]
+
+
+def test_json_records_under_a_dotted_path(store: GraphStore, tmp_path: Path) -> None:
+    """An API's answer ``{"code": 0, "data": {"list": [...]}}`` with ``records: data.list``."""
+    doc = {"code": 0, "data": {"list": [{"项目名称": "A", "牵头单位": "甲公司", "年度": 2024}]}}
+    src = tmp_path / "p.json"
+    src.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    report = ingest_file(store, src, parse_mapping(PROJECTS + "records: data.list\n"))
+    assert report.rows_accepted == 1 and store.get_node("project:A").name == "A"
+
+
 def test_json_array_is_streamed_element_by_element() -> None:
     items = [{"n": i, "s": "x" * 50} for i in range(3000)]  # spans many 64 KiB chunks
     data = json.dumps(items).encode()
