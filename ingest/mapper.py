@@ -112,7 +112,7 @@ Reader = Callable[[dict[str, Any], str | None], Any]
 # The Python type each parse kind yields, and the type each schema kind holds.
 _YIELDS = {"str": "str", "int": "int", "float": "float", "number": "float", "bool": "bool"}
 _YIELDS |= {"date": "str", "year": "int", "cny_10k": "float", "list[str]": "list[str]"}
-_YIELDS["credit_code"] = "str"
+_YIELDS |= {"credit_code": "str", "patent_no": "str"}
 
 
 def _yields(spec: ValueSpec, prop: PropertySpec | None) -> str:

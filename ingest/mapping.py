@@ -34,7 +34,17 @@ from kg.errors import InvalidInput
 from kg.schema import NODE_TYPES, RELATIONS, PropertySpec
 
 ParseKind = Literal[
-    "str", "int", "float", "number", "bool", "date", "year", "cny_10k", "credit_code", "list[str]"
+    "str",
+    "int",
+    "float",
+    "number",
+    "bool",
+    "date",
+    "year",
+    "cny_10k",
+    "credit_code",
+    "patent_no",
+    "list[str]",
 ]
 _TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
 ORG_TYPES = ("Enterprise", "University", "Lab")

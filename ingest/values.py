@@ -33,6 +33,9 @@ _MONEY = re.compile(
     r"^(?:人民币|rmb|cny|¥)?\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*"
     r"(亿元|亿|万元|万|千元|元)?\s*(?:人民币|rmb|cny)?$"
 )
+# 12 digits and a check digit (since 2003; the dot may be left out), or 8 and one after a dot.
+_PATENT_NO = re.compile(r"^(?:CN|ZL)?(?:(\d{12})\.?|(\d{8})\.)([\dX])$")
+_PATENT_GAPS = re.compile(r"[\s:：]|申请号|专利号")
 # Each unit in 万元 (10k CNY), the unit of every amount in the schema.
 _IN_10K = {None: Decimal(1), "万元": Decimal(1), "万": Decimal(1), "亿元": Decimal(10_000)}
 _IN_10K |= {"亿": Decimal(10_000), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
@@ -174,6 +177,16 @@ def parse_credit_code(value: Any) -> str:
     return credit_code(clean_text(value))
 
 
+def parse_patent_no(value: Any) -> str:
+    """A Chinese patent application number in one spelling, ``CN`` + 8 or 12 digits + ``.`` + check
+    digit: ``ZL202110001234.5``, ``202110001234.5``, ``CN 2021100012345`` all become
+    ``CN202110001234.5`` (a granted patent's 专利号 is ZL + its application number). Anything
+    else (a publication number such as CN112345678A) is kept as typed, folded."""
+    text = _PATENT_GAPS.sub("", _folded(value)).upper()
+    m = _PATENT_NO.match(text)
+    return f"CN{m.group(1) or m.group(2)}.{m.group(3)}" if m else text
+
+
 def parse_int(value: Any) -> int:
     number = parse_float(value)
     if not number.is_integer():
@@ -245,12 +258,13 @@ PARSERS: dict[str, Any] = {
     "year": parse_year,
     "cny_10k": parse_cny_10k,
     "credit_code": parse_credit_code,
+    "patent_no": parse_patent_no,
 }
 
 
 def parse_value(value: Any, kind: str) -> Any:
     """``value`` parsed as ``kind``: a schema property kind, or ``number``, ``year``, ``cny_10k``,
-    ``credit_code``."""
+    ``credit_code``, ``patent_no``."""
     if kind == "list[str]":
         return split_cell(value)
     return PARSERS[kind](value)

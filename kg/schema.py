@@ -18,7 +18,7 @@ TimeKind = Literal["year", "interval"] | None
 class PropertySpec:
     """One property: its key, value kind and labels; ``parse`` is how a source cell is read into
     it when a mapping does not say (``year``: 2021 / 2021年 / 2021-03-01 → 2021; ``cny_10k``: an
-    amount in 万元, 3.2亿 → 32000; ``credit_code``: folded to one canonical spelling), else by
+    amount in 万元, 3.2亿 → 32000; ``credit_code`` / ``patent_no``: folded to one canonical spelling), else by
     ``kind``."""
 
     name: str
@@ -176,7 +176,7 @@ NODE_TYPES: dict[str, NodeTypeSpec] = {
             "Patent",
             "patent",
             (
-                _p("application_no", "str", "申请号", "application number"),
+                _p("application_no", "str", "申请号", "application number", parse="patent_no"),
                 _p("ipc", "list[str]", "IPC分类号", "IPC classes"),
                 _p("kind", "str", "专利类型", "patent kind"),
                 _p("application_date", "date", "申请日", "application date"),

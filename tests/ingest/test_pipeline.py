@@ -272,6 +272,23 @@ def test_a_person_is_one_node_however_the_employer_is_spelled(
     }
 
 
+def test_one_patent_under_its_zl_and_cn_numbers_is_one_node(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """The patent office's list says CN202110000001.1, a firm's own list ZL2021100000011: one
+    patent (shipped 专利清单 mapping), applied for by both applicants the rows name."""
+    src = write(
+        tmp_path / "专利清单.csv",
+        "申请号,专利名称,申请人,申请日\n"
+        "CN202110000001.1,一种轮毂,甲精密有限公司,2021-03-01\n"
+        "ZL2021100000011,一种轮毂,乙轴承有限公司,2021-03-01\n",
+    )
+    ingest_file(store, src, MAPPINGS / "专利清单.yaml")
+    assert [n.id for n in store.iter_nodes(["Patent"])] == ["patent:CN202110000001.1"]
+    applied = {e.source for e in store.iter_edges() if e.type == "APPLIED"}
+    assert applied == {"enterprise:甲精密", "enterprise:乙轴承"}
+
+
 def test_a_name_repeated_on_many_rows_is_written_as_its_rows_say(
     store: GraphStore, tmp_path: Path
 ) -> None:

@@ -18,6 +18,7 @@ from ingest.values import (
     parse_credit_code,
     parse_date,
     parse_float,
+    parse_patent_no,
     parse_year,
     split_cell,
 )
@@ -96,6 +97,22 @@ def test_credit_codes_fold_to_one_spelling() -> None:
     assert parse_credit_code(330624000012345.0) == "330624000012345"  # 15 digits: intact
     with pytest.raises(ValueError, match="format the column as text"):
         parse_credit_code(913306246096612081.0)
+
+
+def test_patent_numbers_fold_to_one_spelling() -> None:
+    """A granted patent's ZL number, a bare or spaced application number and full-width digits are
+    one CN number; an old 8-digit number needs its dot; a publication number is kept."""
+    same = [
+        "ZL202110001234.5",
+        "202110001234.5",
+        "CN 2021100012345",
+        "２０２１１０００１２３４．５",
+    ]
+    assert {parse_patent_no(t) for t in same} == {"CN202110001234.5"}
+    assert parse_patent_no("申请号：98123456.7") == "CN98123456.7"
+    assert parse_patent_no("cn202110001234.x") == "CN202110001234.X"
+    assert parse_patent_no("CN112345678A") == "CN112345678A"
+    assert parse_patent_no("112345678") == "112345678"  # 9 digits, no dot: not an old number
 
 
 def test_repeated_cells_parse_the_same_every_time() -> None:
