@@ -356,17 +356,31 @@ def load_mapping(path: str | Path) -> Mapping:
     return parse_mapping(text, where=str(p), path=p)
 
 
+_SAME = "是否同一"
+_YES = {"是", "y", "yes", "true", "1", "√", "✓", "同一"}
+
+
 def load_alias_table(text: str, *, suffix: str = ".yaml", where: str = "aliases") -> dict[str, str]:
     """An alias table: YAML ``{canonical name: [alias, …]}`` or CSV with columns 别名/alias and
-    标准名称/name. Returns alias → canonical name."""
+    标准名称/name; a CSV with a 是否同一 column (a review list written by ``ikg ingest --review``)
+    counts only the lines marked 是. Returns alias → canonical name."""
     out: dict[str, str] = {}
     if suffix.lower() == ".csv":
         reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-        for row in reader:
+        decided = bool(reader.fieldnames) and _SAME in (reader.fieldnames or ())
+        for line, row in enumerate(reader, start=2):
             alias = (row.get("别名") or row.get("alias") or "").strip()
             name = (row.get("标准名称") or row.get("name") or "").strip()
-            if alias and name:
-                out[alias] = name
+            if not alias or not name:
+                continue
+            if decided and (row.get(_SAME) or "").strip().lower() not in _YES:
+                continue  # a review list: only the lines marked 是 are aliases
+            if decided and out.get(alias, name) != name:
+                raise InvalidInput(
+                    f"{where}: row {line}: {alias!r} is marked the same as {name!r} and as "
+                    f"{out[alias]!r}; mark one"
+                )
+            out[alias] = name
         return out
     data = yaml.safe_load(text) or {}
     if not isinstance(data, dict):

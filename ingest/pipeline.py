@@ -27,7 +27,7 @@ from ingest.loader import Loaded, Loader, RowLoader
 from ingest.mapper import RowRejected
 from ingest.mapping import Mapping, load_alias_table, load_mapping
 from ingest.readers import Record, RowError, format_of, read_records
-from ingest.report import MAX_LISTED, IngestReport, RejectsWriter
+from ingest.report import MAX_LISTED, IngestReport, RejectsWriter, ReviewWriter
 from ingest.resolve import Resolver
 from ingest.writer import InlineWriter, Writer, Writers, reject
 from ingest.writer_process import ProcessWriter
@@ -101,14 +101,21 @@ def _loader(mapping: Mapping, resolver: Resolver) -> Loader:
 
 
 def _note(
-    report: IngestReport, loaded: Loaded, seen_merges: set[tuple[str, str]], seen_review: set[str]
+    report: IngestReport,
+    loaded: Loaded,
+    seen_merges: set[tuple[str, str]],
+    seen_review: set[str],
+    review: ReviewWriter | None,
 ) -> None:
-    """The merges and review items of a row into the report, each input once, up to a limit."""
+    """The merges and review items of a row into the report, each input once, up to a limit; the
+    review items into the review CSV, all of them."""
     for merge in loaded.merges:
         if (merge.input, merge.id) not in seen_merges and len(report.merges) < MAX_LISTED:
             seen_merges.add((merge.input, merge.id))
             report.merges.append(merge)
     for item in loaded.review:
+        if review is not None:
+            review.write(report.file, item)
         if item.input not in seen_review and len(report.review) < MAX_LISTED:
             seen_review.add(item.input)
             report.review.append(item)
@@ -123,6 +130,7 @@ def _run(
     batch_size: int,
     progress: bool,
     writer: Writer | None = None,
+    review: ReviewWriter | None = None,
 ) -> IngestReport:
     started = time.perf_counter()
     out_writer = writer or InlineWriter(store)
@@ -182,7 +190,7 @@ def _run(
                 reject(report, rejects, row, exc.field, exc.reason)
                 continue
             if loaded.merges or loaded.review:
-                _note(report, loaded, seen_merges, seen_review)
+                _note(report, loaded, seen_merges, seen_review, review)
             batch.append((row, loaded))
             if len(batch) >= batch_size:
                 out.write(batch)
@@ -205,6 +213,21 @@ def _run(
     return report
 
 
+def _review_writer(path: str | Path | None) -> ReviewWriter:
+    """The review CSV, refusing to overwrite one that holds decisions (lines marked 是)."""
+    if path is not None and Path(path).is_file():
+        try:
+            decided = read_alias_file(Path(path))
+        except InvalidInput:
+            decided = {}
+        if decided:
+            raise InvalidInput(
+                f"{path} holds review decisions (lines marked 是): save it in the source folder as "
+                "别名*.csv to use them, and write the next review list elsewhere"
+            )
+    return ReviewWriter(path)
+
+
 def ingest_file(
     store: GraphStore,
     source_path: str | Path,
@@ -216,13 +239,15 @@ def ingest_file(
     aliases: dict[str, str] | None = None,
     resolver: Resolver | None = None,
     writer: str | None = None,
+    review_path: str | Path | None = None,
 ) -> IngestReport:
     """Ingest one source file by ``mapping`` (a :class:`Mapping` or a YAML path) into ``store``.
 
     ``aliases`` (alias → canonical name) add to the alias tables the mapping names; a shared
     ``resolver`` carries resolution state across files (``ingest_folder`` passes one).
     ``writer`` (``inline``, ``process`` or ``auto``; default ``KG_INGEST_WRITER``) says where the
-    batches are written (:mod:`ingest.writer`).
+    batches are written (:mod:`ingest.writer`). ``review_path``: a CSV of every look-alike left
+    for review (:class:`ingest.report.ReviewWriter`).
     """
     m = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     path = Path(source_path)
@@ -233,8 +258,13 @@ def ingest_file(
     else:
         resolver.add_aliases({**mapping_aliases(m), **(aliases or {})})
     size = batch_size or get_settings().batch_size
-    with RejectsWriter(rejects_path) as rejects, Writers(store, writer) as writers:
-        return _run(store, path, m, resolver, rejects, size, progress, writers.for_file(path))
+    with (
+        RejectsWriter(rejects_path) as rejects,
+        _review_writer(review_path) as review,
+        Writers(store, writer) as writers,
+    ):
+        out = writers.for_file(path)
+        return _run(store, path, m, resolver, rejects, size, progress, out, review)
 
 
 def ingest_mapping(store: GraphStore, mapping_path: str | Path, **options: Any) -> IngestReport:
@@ -275,20 +305,27 @@ def ingest_folder(
     rejects_path: str | Path | None = None,
     progress: bool = False,
     writer: str | None = None,
+    review_path: str | Path | None = None,
 ) -> list[IngestReport]:
     """Ingest every mapping of ``folder`` in order, with one resolver (so names met in one file
-    resolve in the next) and one rejects CSV for all files; ``writer`` as for :func:`ingest_file`
-    (one writer process for the folder)."""
+    resolve in the next), one rejects CSV and one review CSV for all files; ``writer`` as for
+    :func:`ingest_file` (one writer process for the folder)."""
     mappings, aliases = folder_plan(folder)
     resolver = Resolver(store, aliases)
     size = batch_size or get_settings().batch_size
     reports = []
-    with RejectsWriter(rejects_path) as rejects, Writers(store, writer) as writers:
+    with (
+        RejectsWriter(rejects_path) as rejects,
+        _review_writer(review_path) as review,
+        Writers(store, writer) as writers,
+    ):
         for mapping in mappings:
             resolver.add_aliases(mapping_aliases(mapping))
             path = mapping.source_path()
             if not path.is_file():
                 raise InvalidInput(f"{mapping.path}: source file {path} does not exist")
             out = writers.for_file(path)
-            reports.append(_run(store, path, mapping, resolver, rejects, size, progress, out))
+            reports.append(
+                _run(store, path, mapping, resolver, rejects, size, progress, out, review)
+            )
     return reports

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 from types import TracebackType
-from typing import TextIO
+from typing import Any, Self, TextIO
 
 from pydantic import BaseModel, Field
 
@@ -99,32 +99,28 @@ class IngestReport(BaseModel):
         )
 
 
-class RejectsWriter:
-    """Writes rejects to a CSV (UTF-8 with BOM so Excel shows Chinese); with no path, nothing.
-    The file is rewritten per run, so a clean run leaves just the header, never stale rejects."""
+class _CsvOut:
+    """A CSV written as a run goes (UTF-8 with BOM so Excel shows Chinese); with no path, nothing.
+    The file is rewritten per run, so a clean run leaves just the header, never stale rows."""
 
-    HEADER = ("file", "row", "field", "reason")
+    HEADER: tuple[str, ...] = ()
 
     def __init__(self, path: str | Path | None) -> None:
         self.path = Path(path) if path is not None else None
         self._fh: TextIO | None = None
-        self._writer: csv.DictWriter[str] | None = None
+        self._writer: Any = None
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = self.path.open("w", encoding="utf-8-sig", newline="")
-            self._writer = csv.DictWriter(self._fh, fieldnames=self.HEADER)
-            self._writer.writeheader()
-
-    def write(self, reject: Reject) -> None:
-        if self._writer is not None:
-            self._writer.writerow(reject.model_dump())
+            self._writer = csv.writer(self._fh)
+            self._writer.writerow(self.HEADER)
 
     def close(self) -> None:
         if self._fh is not None:
             self._fh.close()
             self._fh = None
 
-    def __enter__(self) -> RejectsWriter:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -134,3 +130,35 @@ class RejectsWriter:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class RejectsWriter(_CsvOut):
+    """Writes every rejected row: file, row, field, reason."""
+
+    HEADER = ("file", "row", "field", "reason")
+
+    def write(self, reject: Reject) -> None:
+        if self._writer is not None:
+            self._writer.writerow((reject.file, reject.row, reject.field, reject.reason))
+
+
+class ReviewWriter(_CsvOut):
+    """Writes every look-alike left for review, one line per (input, candidate), with a blank
+    是否同一 column for the analyst. Filled in (是 on the right line) and saved in a source folder
+    as ``别名*.csv`` / ``aliases*.csv``, it is an alias table: the next ingest merges those names
+    (:func:`ingest.mapping.load_alias_table` reads only the lines marked 是)."""
+
+    HEADER = ("别名", "标准名称", "是否同一", "相似度", "文件", "行", "暂存为", "相似节点")
+
+    def __init__(self, path: str | Path | None) -> None:
+        super().__init__(path)
+        self._seen: set[str] = set()
+
+    def write(self, file: str, item: ReviewItem) -> None:
+        """Every input once per run, with each of its candidates."""
+        if self._writer is None or item.input in self._seen:
+            return
+        self._seen.add(item.input)
+        for c in item.candidates:
+            kept = item.kept_as or "(rejected)"
+            self._writer.writerow((item.input, c.name, "", c.score, file, item.row, kept, c.id))

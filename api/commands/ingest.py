@@ -82,11 +82,24 @@ def ingest(
     progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="show a progress bar")
     ] = sys.stderr.isatty(),
+    review: Annotated[
+        Path | None,
+        typer.Option(
+            "--review",
+            help="write every look-alike left for review to this CSV; mark 是 in 是否同一 and "
+            "save it in the source folder as 别名*.csv to merge them on the next ingest",
+        ),
+    ] = None,
 ) -> None:
     """Ingest source files by their mapping(s); exit 10 if any row was rejected."""
     s = open_store(_store_url(store))
     try:
-        options = {"batch_size": batch_size, "rejects_path": rejects, "progress": progress}
+        options = {
+            "batch_size": batch_size,
+            "rejects_path": rejects,
+            "progress": progress,
+            "review_path": review,
+        }
         if source.is_dir():
             reports = ingest_folder(s, source, **options)  # type: ignore[arg-type]
         else:
@@ -94,6 +107,8 @@ def ingest(
     finally:
         s.close()
     print_reports(reports)
+    if review is not None and any(r.review for r in reports):
+        console.print(f"look-alikes to review written to {review}")
     if any(not r.ok for r in reports):
         if rejects is not None:
             console.print(f"rejected rows written to {rejects}")
