@@ -7,7 +7,9 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from itertools import chain, islice
 from typing import Any, BinaryIO
 
 from charset_normalizer import from_bytes
@@ -109,7 +111,7 @@ def read_delimited(
     stream: BinaryIO,
     *,
     encoding: str = "auto",
-    delimiter: str = ",",
+    delimiter: str | None = None,
     header: bool = True,
     columns: Sequence[str] | None = None,
     expect: Collection[str] | None = None,
@@ -117,15 +119,27 @@ def read_delimited(
 ) -> Iterator[Record]:
     """Rows of a delimited file as ``{header: cell}``. Blank rows are skipped (their numbers too).
 
+    ``delimiter``: when not given, the one of ``,`` tab ``;`` ``|`` that reads the head of the
+    file into the most of the ``expect`` columns, else into the most columns (``,`` on a tie, and
+    for a file without a header): tables exported as "text" are often tab- or
+    semicolon-separated under a .csv name.
+
     The header is the first non-blank row, or a later one holding more of the columns in
     ``expect`` (:func:`ingest.readers.find_header`; rows skipped above it go to ``notes``).
     Without a header row, ``columns`` names the columns (an edge list ``head,relation,tail``).
     """
     text = text_stream(stream, encoding)
-    rows = enumerate(csv.reader(text, delimiter=delimiter), start=1)
     row_no = 0
     totals: list[int] = []  # 合计 rows skipped
     try:
+        lines: Iterable[str] = text
+        if delimiter is None and not header:
+            delimiter = ","
+        if delimiter is None:  # not said: the one that reads the file's head best
+            head = list(islice(text, _SNIFF_LINES))
+            delimiter = sniff_delimiter(head, expect)
+            lines = chain(head, text)
+        rows = enumerate(csv.reader(lines, delimiter=delimiter), start=1)
         if header:
             found = find_header(
                 ((n, c) for n, c in rows if any(not is_blank(x) for x in c)), expect, notes
@@ -158,6 +172,25 @@ def read_delimited(
         ) from exc
     except csv.Error as exc:
         raise InvalidInput(f"row {row_no + 1}: malformed CSV: {exc}") from exc
+
+
+_SNIFF_LINES = 40
+_DELIMITERS = (",", "\t", ";", "|")
+
+
+def sniff_delimiter(head: list[str], expect: Collection[str] | None = None) -> str:
+    """The delimiter of a table from its first lines (see :func:`read_delimited`)."""
+    wanted = set(expect or ())
+    best, best_score = ",", (0, 1)
+    for d in _DELIMITERS:
+        rows = [r for r in csv.reader(head, delimiter=d) if any(c.strip() for c in r)]
+        hits = max((len(wanted.intersection(c.strip() for c in r)) for r in rows), default=0)
+        widths = Counter(len(r) for r in rows)
+        width = widths.most_common(1)[0][0] if widths else 1
+        score = (hits, width)
+        if score > best_score:
+            best, best_score = d, score
+    return best
 
 
 def _checked(

@@ -174,6 +174,37 @@ def test_title_rows_above_the_header_are_skipped_and_said(
     assert amounts == [{"轮毂轻量化": 500.0, "减速器攻关": 12000.0}] * 2
 
 
+@pytest.mark.parametrize("sep", ["\t", ";", "|", ","])
+def test_the_delimiter_of_a_csv_is_found_from_its_header(
+    store: GraphStore, tmp_path: Path, sep: str
+) -> None:
+    """A table exported as text: tab, semicolon or pipe under a .csv name loads like a comma CSV;
+    multi-valued cells split on ； or ; stay whole cells (the header decides the delimiter)."""
+    rows = [
+        ["项目名称", "计划类别", "牵头单位", "年度", "参与单位"],
+        ["轮毂轻量化", "尖兵", "甲公司", "2023", "乙公司;丙公司"],
+        ["减速器攻关", "领雁", "乙公司", "2024", "丙公司"],
+    ]
+    src = tmp_path / "项目清单.csv"
+    quote = '"' if sep == ";" else ""
+    src.write_text(
+        "".join(sep.join(f"{quote}{c}{quote}" if ";" in c else c for c in r) + "\n" for r in rows),
+        encoding="utf-8",
+    )
+    mapping = PROJECTS.replace(
+        "edges:\n",
+        "  participant: {type: Enterprise, each: 参与单位, optional: true}\nedges:\n"
+        "  - {type: PARTICIPATES_IN, from: participant, to: project}\n",
+    )
+    report = ingest_file(store, src, parse_mapping(mapping))
+    assert (report.rows_read, report.rows_rejected) == (2, 0), report.rejects
+    assert sorted(n.name for n in store.iter_nodes(["Enterprise"])) == [
+        "丙公司",
+        "乙公司",
+        "甲公司",
+    ]
+
+
 def test_a_header_that_is_not_there_is_an_error_naming_the_columns(tmp_path: Path) -> None:
     """No row within the look-ahead holds the mapping's columns: the first row stays the header and
     the error names the missing column and the columns found, as before."""
