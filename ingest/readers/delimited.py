@@ -14,7 +14,14 @@ from typing import Any, BinaryIO
 
 from charset_normalizer import from_bytes
 
-from ingest.readers import CellError, Record, find_header, is_total_row, note_totals
+from ingest.readers import (
+    CellError,
+    Columns,
+    Record,
+    find_header,
+    is_total_row,
+    note_totals,
+)
 from ingest.values import is_blank
 from kg.errors import InvalidInput
 
@@ -180,11 +187,11 @@ _DELIMITERS = (",", "\t", ";", "|")
 
 def sniff_delimiter(head: list[str], expect: Collection[str] | None = None) -> str:
     """The delimiter of a table from its first lines (see :func:`read_delimited`)."""
-    wanted = set(expect or ())
+    columns = Columns(expect)
     best, best_score = ",", (0, 1)
     for d in _DELIMITERS:
         rows = [r for r in csv.reader(head, delimiter=d) if any(c.strip() for c in r)]
-        hits = max((len(wanted.intersection(c.strip() for c in r)) for r in rows), default=0)
+        hits = max((columns.hits(r) for r in rows), default=0)
         widths = Counter(len(r) for r in rows)
         width = widths.most_common(1)[0][0] if widths else 1
         score = (hits, width)

@@ -217,6 +217,24 @@ def test_shipped_mapping_reads_years_and_amounts_as_bureaus_type_them(
     }
 
 
+def test_headers_typed_with_other_brackets_or_spaces_still_match(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """营业收入(万元) with ASCII brackets and 统一社会信用 代码 with a space are the mapping's
+    营业收入（万元） and 统一社会信用代码: the values load (before, revenue was dropped with only a
+    warning, and a missing key column stopped the file); the report says which were matched."""
+    text = "统一社会信用 代码,企业名称,营业收入(万元)\n91330624MA2B00001A,甲机电有限公司,12\n"
+    src = write(tmp_path / "规上企业名录.csv", text, "gb18030")
+    report = ingest_file(store, src, MAPPINGS / "规上企业名录.yaml")
+    node = store.get_node("enterprise:91330624MA2B00001A")
+    assert node.props["revenue"] == 12.0
+    (note,) = [w for w in report.warnings if w.startswith("列名按全半角与空格对齐")]
+    assert (
+        "营业收入(万元) → 营业收入（万元）" in note
+        and "统一社会信用 代码 → 统一社会信用代码" in note
+    )
+
+
 def test_one_credit_code_however_typed_is_one_enterprise(store: GraphStore, tmp_path: Path) -> None:
     """The same code in capitals, in lower case and in full width with a trailing space, under
     three names: one enterprise that keeps the first name, the other two as aliases and as merges
