@@ -29,6 +29,7 @@ from ingest.mapping import Mapping, load_alias_table, load_mapping
 from ingest.readers import Record, RowError, format_of, read_records
 from ingest.report import MAX_LISTED, IngestReport, RejectsWriter, ReviewWriter
 from ingest.resolve import Resolver
+from ingest.retract import retract_stale
 from ingest.writer import InlineWriter, Writer, Writers, reject
 from ingest.writer_process import ProcessWriter
 from kg.errors import InvalidInput
@@ -218,6 +219,22 @@ def _run(
     return report
 
 
+def _replace(store: GraphStore, report: IngestReport, out: Writer) -> None:
+    """After a file ran: remove what only earlier versions of its source stated (its writes made
+    visible first: a writer process commits them)."""
+    if isinstance(out, ProcessWriter):
+        out.sync()
+    if report.rows_accepted == 0 or report.rows_rejected:
+        why = "rows were rejected" if report.rows_rejected else "no row loaded"
+        report.warnings.append(
+            f"未替换 not replaced: {why}, so --replace removed nothing (what a rejected row "
+            "stated would go); fix the file and run again"
+        )
+        return
+    report.replaced = retract_stale(store, report.source, report.sha256)
+    report.version_after = store.version
+
+
 def _review_writer(path: str | Path | None) -> ReviewWriter:
     """The review CSV, refusing to overwrite one that holds decisions (lines marked 是)."""
     if path is not None and Path(path).is_file():
@@ -245,6 +262,7 @@ def ingest_file(
     resolver: Resolver | None = None,
     writer: str | None = None,
     review_path: str | Path | None = None,
+    replace: bool = False,
 ) -> IngestReport:
     """Ingest one source file by ``mapping`` (a :class:`Mapping` or a YAML path) into ``store``.
 
@@ -252,7 +270,8 @@ def ingest_file(
     ``resolver`` carries resolution state across files (``ingest_folder`` passes one).
     ``writer`` (``inline``, ``process`` or ``auto``; default ``KG_INGEST_WRITER``) says where the
     batches are written (:mod:`ingest.writer`). ``review_path``: a CSV of every look-alike left
-    for review (:class:`ingest.report.ReviewWriter`).
+    for review (:class:`ingest.report.ReviewWriter`). ``replace``: the file replaces the earlier
+    versions of its source; what only they stated is removed (:mod:`ingest.retract`).
     """
     m = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     path = Path(source_path)
@@ -269,7 +288,10 @@ def ingest_file(
         Writers(store, writer) as writers,
     ):
         out = writers.for_file(path)
-        return _run(store, path, m, resolver, rejects, size, progress, out, review)
+        report = _run(store, path, m, resolver, rejects, size, progress, out, review)
+        if replace:
+            _replace(store, report, out)
+        return report
 
 
 def ingest_mapping(store: GraphStore, mapping_path: str | Path, **options: Any) -> IngestReport:
@@ -311,10 +333,11 @@ def ingest_folder(
     progress: bool = False,
     writer: str | None = None,
     review_path: str | Path | None = None,
+    replace: bool = False,
 ) -> list[IngestReport]:
     """Ingest every mapping of ``folder`` in order, with one resolver (so names met in one file
-    resolve in the next), one rejects CSV and one review CSV for all files; ``writer`` as for
-    :func:`ingest_file` (one writer process for the folder)."""
+    resolve in the next), one rejects CSV and one review CSV for all files; ``writer`` and
+    ``replace`` as for :func:`ingest_file` (one writer process for the folder)."""
     mappings, aliases = folder_plan(folder)
     resolver = Resolver(store, aliases)
     size = batch_size or get_settings().batch_size
@@ -330,7 +353,8 @@ def ingest_folder(
             if not path.is_file():
                 raise InvalidInput(f"{mapping.path}: source file {path} does not exist")
             out = writers.for_file(path)
-            reports.append(
-                _run(store, path, mapping, resolver, rejects, size, progress, out, review)
-            )
+            report = _run(store, path, mapping, resolver, rejects, size, progress, out, review)
+            if replace:
+                _replace(store, report, out)
+            reports.append(report)
     return reports

@@ -64,6 +64,15 @@ class Reject(BaseModel):
     reason: str
 
 
+class Replaced(BaseModel):
+    """What replacing a source's earlier versions removed, and what it kept because another
+    source (or an edge that stays) still states it."""
+
+    nodes_removed: int = 0
+    edges_removed: int = 0
+    kept: int = 0
+
+
 class IngestReport(BaseModel):
     """The outcome of ingesting one source file."""
 
@@ -80,6 +89,9 @@ class IngestReport(BaseModel):
     rejects: list[Reject] = Field(default_factory=list)
     rejects_path: str | None = None
     warnings: list[str] = Field(default_factory=list)
+    replaced: Replaced | None = Field(
+        default=None, description="with --replace: what only earlier versions of the file stated"
+    )
     version_before: int = 0
     version_after: int = 0
     seconds: float = 0.0

@@ -62,6 +62,14 @@ def print_reports(reports: list[IngestReport]) -> None:
             t.add_row(file, str(item.row), item.input, item.kept_as or "(rejected)", alike)
         console.print(t)
     for r in reports:
+        if r.replaced is not None:
+            gone = r.replaced
+            console.print(
+                f"{r.file}: replaced earlier versions: removed {gone.nodes_removed} nodes and "
+                f"{gone.edges_removed} edges that only they stated; kept {gone.kept} that another "
+                "source also states"
+            )
+    for r in reports:
         for w in r.warnings:
             console.print(f"[yellow]warning[/yellow] {r.file}: {w}")
 
@@ -90,6 +98,14 @@ def ingest(
             "save it in the source folder as 别名*.csv to merge them on the next ingest",
         ),
     ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="each file replaces the earlier versions of its source: what only they stated "
+            "(a firm no longer on the list, its edges) is removed",
+        ),
+    ] = False,
 ) -> None:
     """Ingest source files by their mapping(s); exit 10 if any row was rejected."""
     s = open_store(_store_url(store))
@@ -99,6 +115,7 @@ def ingest(
             "rejects_path": rejects,
             "progress": progress,
             "review_path": review,
+            "replace": replace,
         }
         if source.is_dir():
             reports = ingest_folder(s, source, **options)  # type: ignore[arg-type]

@@ -106,6 +106,13 @@ async def ingest_upload(
     mapping_file: Annotated[
         UploadFile | None, File(description="or: your own mapping (YAML)")
     ] = None,
+    replace: Annotated[
+        bool,
+        Form(
+            description="the file replaces the earlier versions of its source: what only they "
+            "stated is removed (see `replaced` in the report)"
+        ),
+    ] = False,
 ) -> IngestReport:
     """Ingest an uploaded file with a shipped or uploaded mapping; returns the ingest report
     (rows read, loaded and rejected with row, field and reason; merges; the review list)."""
@@ -125,7 +132,9 @@ async def ingest_upload(
         )
         # Inline: the server's other writes wait for the upload's bulk session on the store's own
         # lock, which a writer process would not hold.
-        report = await run_in_threadpool(ingest_file, store, saved.path, chosen, writer="inline")
+        report = await run_in_threadpool(
+            ingest_file, store, saved.path, chosen, writer="inline", replace=replace
+        )
     except KGError as exc:
         audit.record(
             key_id=key_id,

@@ -112,6 +112,23 @@ def test_uploaded_mapping(setup: tuple[TestClient, GraphStore, Path]) -> None:
     assert store.stats().nodes == {"Enterprise": 2}
 
 
+def test_replace_form_field_removes_what_only_the_old_upload_stated(
+    setup: tuple[TestClient, GraphStore, Path],
+) -> None:
+    """The list uploaded again without 恒达 (and without the bad row), with replace=true: 恒达 and
+    its field 精密传动 go (新昌县 stays: 万丰 is in it), the report says so."""
+    client, store, _ = setup
+    assert _post(client).status_code == 200  # type: ignore[attr-defined]
+    v2 = HEADER + "91330600609661208X,浙江万丰奥威汽轮股份有限公司,万丰,100,5,是,轮毂,新昌县,,,\n"
+    files = {"file": ("规上企业名录.csv", v2.encode())}
+    form = {"mapping": "规上企业名录", "replace": "true"}
+    r = client.post("/ingest", files=files, data=form, headers={"X-API-Key": KEY})
+    assert r.status_code == 200, r.text
+    replaced = r.json()["replaced"]
+    assert (replaced["nodes_removed"], replaced["edges_removed"]) == (2, 2)  # WORKS_IN, LOCATED_IN
+    assert [n.name for n in store.iter_nodes(["Enterprise"])] == ["浙江万丰奥威汽轮股份有限公司"]
+
+
 def test_no_key_no_ingest(setup: tuple[TestClient, GraphStore, Path]) -> None:
     client, store, tmp = setup
     for key in (None, "wrong"):

@@ -436,3 +436,58 @@ def test_rows_the_store_refuses_are_found_by_halving(tmp_path: Path) -> None:
     assert stats.nodes == {"Enterprise": 62, "Field": 2}
     assert stats.edges == {"WORKS_IN": 61}
     assert calls["nodes"] + calls["edges"] < 64
+
+
+REPLACED = """
+name: 企业名录
+nodes:
+  enterprise: {type: Enterprise, name: 企业名称, properties: {revenue: 营业收入（万元）}}
+  field: {type: Field, each: 技术领域, optional: true}
+edges:
+  - {type: WORKS_IN, from: enterprise, to: field}
+"""
+PATENTS = """
+name: 专利清单
+nodes:
+  patent: {type: Patent, name: 专利名称, key: 申请号}
+  applicant: {type: Enterprise, each: 申请人}
+edges:
+  - {type: APPLIED, from: applicant, to: patent}
+"""
+
+
+@pytest.mark.parametrize("writer", ["inline", "process"])
+def test_replace_removes_what_only_the_old_version_stated(
+    store: GraphStore, tmp_path: Path, writer: str
+) -> None:
+    """Version 1 of the list: 甲 (机器人), 乙 (轴承), 丙 (轴承); 乙 and 丙 also hold a patent (another
+    source). Version 2 keeps only 甲. A plain re-ingest removes
+    nothing. With --replace: 乙 and 丙 stay (the patents state them; 2 kept), their WORKS_IN edges
+    and 轴承 (stated only by version 1, touched only by those edges) go: 2 edges, 1 node. A
+    replacement with a rejected row removes nothing."""
+    if writer == "process" and not isinstance(store, SQLiteStore):
+        pytest.skip("a writer process writes SQLite stores")
+    head = "企业名称,营业收入（万元）,技术领域\n"
+    src = write(tmp_path / "企业名录.csv", head + "甲公司,1,机器人\n乙公司,2,轴承\n丙公司,3,轴承\n")
+    mapping = parse_mapping(REPLACED)
+    ingest_file(store, src, mapping, writer=writer)
+    patents = write(tmp_path / "专利.csv", "申请号,专利名称,申请人\nCN1,一种轴承,乙公司；丙公司\n")
+    ingest_file(store, patents, parse_mapping(PATENTS), writer=writer)
+    write(src, head + "甲公司,1,机器人\n")
+    plain = ingest_file(store, src, mapping, writer=writer)
+    assert plain.replaced is None and store.stats().nodes["Field"] == 2
+    write(src, head + "甲公司,1,机器人\n丁公司,十,机器人\n")
+    refused = ingest_file(store, src, mapping, writer=writer, replace=True)
+    assert refused.replaced is None and "未替换 not replaced" in refused.warnings[-1]
+    assert store.stats().nodes["Field"] == 2
+    write(src, head + "甲公司,1,机器人\n")
+    report = ingest_file(store, src, mapping, writer=writer, replace=True)
+    assert report.replaced is not None
+    assert (report.replaced.nodes_removed, report.replaced.edges_removed) == (1, 2)
+    assert report.replaced.kept == 2
+    assert store.stats().nodes == {"Enterprise": 3, "Field": 1, "Patent": 1}
+    assert {(e.source, e.type) for e in store.iter_edges()} == {
+        ("enterprise:甲公司", "WORKS_IN"),
+        ("enterprise:乙公司", "APPLIED"),
+        ("enterprise:丙公司", "APPLIED"),
+    }
