@@ -7,13 +7,21 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Collection, Iterator
-from itertools import chain
+from itertools import chain, islice
 from typing import Any, BinaryIO
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ingest.readers import CellError, Record, find_header, is_total_row, note_totals
+from ingest.readers import (
+    HEADER_LOOK_AHEAD,
+    CellError,
+    Columns,
+    Record,
+    find_header,
+    is_total_row,
+    note_totals,
+)
 from ingest.values import is_blank
 from kg.errors import InvalidInput
 
@@ -36,6 +44,26 @@ def _filled_rows(ws: Any) -> Iterator[tuple[int, list[Any]]]:
             yield row_no, values
 
 
+def _data_sheet(book: Any, expect: Collection[str] | None, notes: list[str] | None) -> Any:
+    """The first sheet, unless a later one's head holds more of the mapping's columns (a workbook
+    that opens with a 填报说明 sheet); a sheet other than the first is noted."""
+    sheets = book.worksheets
+    columns = Columns(expect)
+    if len(sheets) == 1 or not columns:
+        return sheets[0]
+    scores = [
+        max((columns.hits(v) for _, v in islice(_filled_rows(ws), HEADER_LOOK_AHEAD)), default=0)
+        for ws in sheets
+    ]
+    best = max(range(len(sheets)), key=lambda i: (scores[i], -i))
+    if best and notes is not None:
+        notes.append(
+            f"读取工作表 read sheet {sheets[best].title!r}: it holds the mapping's columns, "
+            f"the first sheet {sheets[0].title!r} does not (set `sheet:` to choose)"
+        )
+    return sheets[best]
+
+
 def read_xlsx(
     stream: BinaryIO,
     *,
@@ -43,7 +71,8 @@ def read_xlsx(
     expect: Collection[str] | None = None,
     notes: list[str] | None = None,
 ) -> Iterator[Record]:
-    """Rows of one sheet (``sheet`` by name, else the first) as ``{header: value}``; the header is
+    """Rows of one sheet (``sheet`` by name, else the first that holds the ``expect`` columns) as
+    ``{header: value}``; the header is
     the first non-blank row, or a later one holding more of the ``expect`` columns (a title
     row above it: :func:`ingest.readers.find_header`). Dates come as ``datetime``, numbers as
     ``int``/``float``."""
@@ -61,7 +90,7 @@ def read_xlsx(
                 )
             ws = book[sheet]
         else:
-            ws = book.worksheets[0]
+            ws = _data_sheet(book, expect, notes)
         rows = _filled_rows(ws)
         found = find_header(rows, expect, notes)
         if found is None:

@@ -205,6 +205,29 @@ def test_the_delimiter_of_a_csv_is_found_from_its_header(
     ]
 
 
+def test_the_data_sheet_is_found_after_an_instructions_sheet(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """A workbook opening with a 填报说明 sheet: the sheet holding the mapping's columns is read,
+    and the report says which; with `sheet:` set, that sheet is read as before."""
+    book = Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "填报说明"
+    notes.append(["1. 金额单位为万元"])
+    notes.append(["2. 牵头单位填写全称"])
+    data = book.create_sheet("项目")
+    data.append(["项目名称", "计划类别", "牵头单位", "年度", "金额（万元）"])
+    data.append(["轮毂轻量化", "尖兵", "甲公司", 2023, 500])
+    src = tmp_path / "项目清单.xlsx"
+    book.save(src)
+    report = ingest_file(store, src, parse_mapping(PROJECTS))
+    assert report.rows_accepted == 1
+    assert any("read sheet '项目'" in w for w in report.warnings)
+    with pytest.raises(InvalidInput, match="no column '项目名称'"):
+        ingest_file(store, src, parse_mapping(PROJECTS + "sheet: 填报说明\n"))
+
+
 def test_a_header_that_is_not_there_is_an_error_naming_the_columns(tmp_path: Path) -> None:
     """No row within the look-ahead holds the mapping's columns: the first row stays the header and
     the error names the missing column and the columns found, as before."""
