@@ -122,6 +122,14 @@ class Columns:
                 "列名按全半角与空格对齐 columns matched ignoring width and spaces: "
                 + ", ".join(renamed)
             )
+        wanted = set(self.by_fold.values())
+        twice = {n: [i + 1 for i, m in enumerate(out) if m == n] for n in wanted}
+        for n, places in twice.items():
+            if len(places) > 1 and notes is not None:
+                notes.append(
+                    f"列名重复 column {n!r} appears {len(places)} times (columns "
+                    f"{', '.join(map(str, places))}): the last one is read"
+                )
         return out
 
 

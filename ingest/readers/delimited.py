@@ -138,6 +138,7 @@ def read_delimited(
     text = text_stream(stream, encoding)
     row_no = 0
     totals: list[int] = []  # 合计 rows skipped
+    long_rows: list[int] = []  # rows with filled cells past the header
     try:
         lines: Iterable[str] = text
         if delimiter is None and not header:
@@ -158,20 +159,28 @@ def read_delimited(
                 if is_total_row(cells):
                     totals.append(row_no)
                     continue
+                if len(cells) > len(names) and _overflows(cells, len(names)):
+                    long_rows.append(row_no)
                 yield row_no, _checked(names, cells, "".join(cells), text.encoding)
         elif columns:
             names = list(columns)
         else:
             raise InvalidInput("a file without a header row needs `columns:` in its mapping")
+        width = len(names)
         for row_no, cells in rows:
             joined = "".join(cells)
             if not joined.strip():  # every cell blank
                 continue
-            if header and is_total_row(cells):
-                totals.append(row_no)
-                continue
+            if header:
+                if is_total_row(cells):
+                    totals.append(row_no)
+                    continue
+                if len(cells) > width and _overflows(cells, width):
+                    long_rows.append(row_no)
             yield row_no, _checked(names, cells, joined, text.encoding)
         note_totals(notes, totals)
+        if header:
+            _note_long_rows(notes, long_rows, len(names))
     except UnicodeDecodeError as exc:
         raise InvalidInput(
             f"row {row_no + 1}: bytes that are not {text.encoding}: {exc.reason}; "
@@ -198,6 +207,23 @@ def sniff_delimiter(head: list[str], expect: Collection[str] | None = None) -> s
         if score > best_score:
             best, best_score = d, score
     return best
+
+
+def _overflows(cells: Sequence[str], width: int) -> bool:
+    """Whether a row has filled cells past the header's last column."""
+    return any(c.strip() for c in cells[width:])
+
+
+def _note_long_rows(notes: list[str] | None, rows: list[int], width: int) -> None:
+    """Rows with filled cells past the header: they load what the header names, and are said,
+    since an unquoted comma in a value (1,234.5) would have shifted their cells."""
+    if rows and notes is not None:
+        shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+        notes.append(
+            f"多出的单元格 {len(rows)} row(s) have filled cells past the header's {width} columns, "
+            f"ignored: row {shown}; if a value holds an unquoted comma (1,234.5), its row's "
+            "cells have shifted: quote it and load again"
+        )
 
 
 def _checked(

@@ -491,3 +491,29 @@ def test_replace_removes_what_only_the_old_version_stated(
         ("enterprise:乙公司", "APPLIED"),
         ("enterprise:丙公司", "APPLIED"),
     }
+
+
+def test_rows_longer_than_the_header_load_and_are_said(store: GraphStore, tmp_path: Path) -> None:
+    """An unquoted 1,234.5 pushes row 2 one cell right; a row with a trailing note (row 3) looks
+    the same. Each is read by the header as before (row 2's shifted "234.5" is then no yes/no and
+    is rejected; row 3 loads), and the report lists both, saying a shifted row needs quoting. A
+    header naming 企业名称 twice is reported (the last is read)."""
+    text = (
+        HEADER + ",甲精密有限公司,1,234.5,是,精密传动\n,乙轴承有限公司,12,否,轴承,备注\n,丙,1,是,\n"
+    )
+    report = ingest_file(store, write(tmp_path / "e.csv", text), parse_mapping(ENTERPRISES))
+    (note,) = [w for w in report.warnings if w.startswith("多出的单元格")]
+    assert "2 row(s) have filled cells past the header's 5 columns, ignored: row 2, 3" in note
+    assert "quote it" in note
+    assert [(r.row, r.field) for r in report.rejects] == [(2, "是否高新技术企业")]
+    assert report.rows_accepted == 2
+    twice = "企业名称," + HEADER
+    report = ingest_file(
+        store,
+        write(tmp_path / "d.csv", twice + "旧名,,丙电机有限公司,1,是,\n"),
+        parse_mapping(ENTERPRISES),
+    )
+    assert "列名重复 column '企业名称' appears 2 times (columns 1, 3)" in report.warnings[0]
+    assert (
+        report.rows_accepted == 1 and store.get_node("enterprise:丙电机").name == "丙电机有限公司"
+    )
