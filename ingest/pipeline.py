@@ -47,6 +47,43 @@ _PROCESS_BATCH = 5000
 _UNWRITTEN_LIMIT = 500_000
 
 
+SHIPPED_MAPPINGS = Path(__file__).parent / "mappings"
+
+
+def shipped_mappings() -> dict[str, Path]:
+    """The mappings that ship with the product, by name (file stem)."""
+    return {
+        p.stem: p
+        for p in sorted(SHIPPED_MAPPINGS.glob("*.yaml"))
+        if not p.stem.startswith("aliases")
+    }
+
+
+def mapping_for(data: Path, mapping: str | None = None) -> Mapping:
+    """The mapping to read a data file by: ``mapping`` (a mapping YAML, or the name of a shipped
+    one), else a YAML of the same name beside the file, else the shipped mapping of that name
+    (规上企业名录.csv → 规上企业名录)."""
+    shipped = shipped_mappings()
+    if mapping is not None:
+        if mapping in shipped:
+            return load_mapping(shipped[mapping])
+        if Path(mapping).suffix.lower() in (".yaml", ".yml"):
+            return load_mapping(mapping)
+        raise InvalidInput(
+            f"no mapping {mapping!r}: give a mapping YAML or a shipped name ({', '.join(shipped)})"
+        )
+    beside = [data.with_suffix(s) for s in (".yaml", ".yml")]
+    for path in beside:
+        if path.is_file():
+            return load_mapping(path)
+    if data.stem in shipped:
+        return load_mapping(shipped[data.stem])
+    raise InvalidInput(
+        f"no mapping for {data.name}: give --mapping (a YAML, or a shipped name: "
+        f"{', '.join(shipped)}) or put {beside[0].name} beside it"
+    )
+
+
 def file_sha256(path: Path) -> str:
     """The SHA-256 of a file, read in 1 MiB chunks."""
     digest = hashlib.sha256()

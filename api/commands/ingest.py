@@ -10,8 +10,9 @@ import typer
 from rich.table import Table
 
 from api.cli import StoreOpt, _store_url, app, console
-from ingest.pipeline import ingest_folder, ingest_mapping
+from ingest.pipeline import ingest_file, ingest_folder, ingest_mapping, mapping_for
 from ingest.report import IngestReport
+from kg.errors import InvalidInput
 from kg.stores import open_store
 
 # Exit code when every file loaded but some rows were rejected (domain errors use 1–6).
@@ -78,7 +79,11 @@ def print_reports(reports: list[IngestReport]) -> None:
 def ingest(
     source: Annotated[
         Path,
-        typer.Argument(help="a mapping file (.yaml naming its source file) or a folder of them"),
+        typer.Argument(
+            help="a mapping file (.yaml naming its source file), a folder of them, or a data "
+            "file (CSV/XLSX/JSON…) read by --mapping, a .yaml beside it or the shipped mapping "
+            "of its name"
+        ),
     ],
     store: StoreOpt = None,
     rejects: Annotated[
@@ -96,6 +101,14 @@ def ingest(
             "--review",
             help="write every look-alike left for review to this CSV; mark 是 in 是否同一 and "
             "save it in the source folder as 别名*.csv to merge them on the next ingest",
+        ),
+    ] = None,
+    mapping: Annotated[
+        str | None,
+        typer.Option(
+            "--mapping",
+            help="for a data file: a mapping YAML or a shipped mapping's name (规上企业名录, "
+            "专利清单 …)",
         ),
     ] = None,
     replace: Annotated[
@@ -118,9 +131,14 @@ def ingest(
             "replace": replace,
         }
         if source.is_dir():
+            if mapping is not None:
+                raise InvalidInput("--mapping is for a data file, not a folder of mappings")
             reports = ingest_folder(s, source, **options)  # type: ignore[arg-type]
-        else:
+        elif source.suffix.lower() in (".yaml", ".yml") and mapping is None:
             reports = [ingest_mapping(s, source, **options)]
+        else:
+            chosen = mapping_for(source, mapping)
+            reports = [ingest_file(s, source, chosen, **options)]  # type: ignore[arg-type]
     finally:
         s.close()
     print_reports(reports)

@@ -4,34 +4,26 @@ its report comes back. API key required; size, type and names checked before a r
 from __future__ import annotations
 
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Annotated
 
 import yaml
 from fastapi import APIRouter, File, Form, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-import ingest
 from api.deps import SettingsDep, StoreDep
 from api.schemas import ErrorOut
 from api.security import AuditDep, WriteKey
 from api.uploads import MAX_MAPPING_BYTES, MB, SavedUpload, save_upload
 from ingest.mapping import Mapping, parse_mapping
-from ingest.pipeline import ingest_file
+from ingest.pipeline import SHIPPED_MAPPINGS, ingest_file, shipped_mappings
 from ingest.report import IngestReport
 from kg.errors import InvalidInput, KGError
 
 router = APIRouter(tags=["ingest"])
 
-MAPPINGS_DIR = Path(ingest.__file__).parent / "mappings"
+MAPPINGS_DIR = SHIPPED_MAPPINGS
 _NAME = re.compile(r"[\w\-·（）() ]{1,100}")
-
-
-def shipped_mappings() -> dict[str, Path]:
-    """The mappings that ship with the product, by name (file stem): the only names accepted."""
-    return {
-        p.stem: p for p in sorted(MAPPINGS_DIR.glob("*.yaml")) if not p.stem.startswith("aliases")
-    }
 
 
 def _shipped(name: str) -> Mapping:

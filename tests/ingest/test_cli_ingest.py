@@ -83,3 +83,25 @@ def test_review_list_marked_and_saved_as_aliases_merges_on_the_next_ingest(tmp_p
     result = runner.invoke(app, ["ingest", str(folder), "--store", second, "--review", str(saved)])
     assert result.exit_code != 0 and "holds review decisions" in str(result.exception)
     assert "是" in saved.read_text(encoding="utf-8-sig")
+
+
+def test_a_data_file_finds_its_mapping(tmp_path: Path) -> None:
+    """`ikg ingest 规上企业名录.csv` reads it by the shipped mapping of that name; another name
+    needs --mapping (a shipped name), and without one the error lists the shipped names."""
+    url = f"sqlite:///{tmp_path / 'kg.sqlite'}"
+    text = "统一社会信用代码,企业名称,营业收入（万元）\n,甲精密有限公司,1\n"
+    (tmp_path / "规上企业名录.csv").write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(tmp_path / "规上企业名录.csv"), "--store", url])
+    assert result.exit_code == 0, result.output
+    (tmp_path / "list.csv").write_text(text.replace("甲", "乙"), encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(tmp_path / "list.csv"), "--store", url])
+    assert "no mapping for list.csv" in str(result.exception) and "规上企业名录" in str(
+        result.exception
+    )
+    args = ["ingest", str(tmp_path / "list.csv"), "--mapping", "规上企业名录", "--store", url]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    from kg.stores.sqlite import SQLiteStore
+
+    names = {n.name for n in SQLiteStore(tmp_path / "kg.sqlite").iter_nodes(["Enterprise"])}
+    assert names == {"甲精密有限公司", "乙精密有限公司"}
