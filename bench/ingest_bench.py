@@ -34,7 +34,8 @@ def _generate(out: Path, scale: float, seed: int) -> None:
 def _ingest(
     src: Path, store_path: Path, only: list[str] | None, writer: str = "auto"
 ) -> dict[str, float | str]:
-    from ingest.pipeline import _run, folder_plan, mapping_aliases
+    from ingest.pipeline import _run
+    from ingest.plan import folder_plan, mapping_aliases
     from ingest.report import RejectsWriter
     from ingest.resolve import Resolver
     from ingest.writer import Writers

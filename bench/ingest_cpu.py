@@ -81,7 +81,8 @@ def _child(src: Path, store_kind: str) -> dict[str, Any]:
     # starts, so the CPU time is the ingest's, not a one-off import's.
     import ingest.readers.spreadsheet
     import ingest.triples  # noqa: F401
-    from ingest.pipeline import _run, folder_plan, mapping_aliases
+    from ingest.pipeline import _run
+    from ingest.plan import folder_plan, mapping_aliases
     from ingest.report import RejectsWriter
     from ingest.resolve import Resolver
     from kg.settings import get_settings

@@ -10,7 +10,8 @@ import typer
 from rich.table import Table
 
 from api.cli import StoreOpt, _store_url, app, console
-from ingest.pipeline import ingest_file, ingest_folder, ingest_mapping, mapping_for
+from ingest.pipeline import ingest_file, ingest_folder, ingest_mapping
+from ingest.plan import mapping_for
 from ingest.report import IngestReport
 from kg.errors import InvalidInput
 from kg.stores import open_store

@@ -16,7 +16,8 @@ from api.schemas import ErrorOut
 from api.security import AuditDep, WriteKey
 from api.uploads import MAX_MAPPING_BYTES, MB, SavedUpload, save_upload
 from ingest.mapping import Mapping, parse_mapping
-from ingest.pipeline import SHIPPED_MAPPINGS, ingest_file, shipped_mappings
+from ingest.pipeline import ingest_file
+from ingest.plan import SHIPPED_MAPPINGS, shipped_mappings
 from ingest.report import IngestReport
 from kg.errors import InvalidInput, KGError
 

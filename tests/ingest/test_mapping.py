@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest.mapping import load_mapping, parse_mapping
-from ingest.pipeline import folder_plan
+from ingest.plan import folder_plan
 from kg.errors import InvalidInput
 
 MAPPINGS = Path(__file__).parents[2] / "ingest" / "mappings"
