@@ -27,6 +27,11 @@ _FALSE = {"否", "无", "n", "no", "false", "f", "0", "×", "✗", "不是", "�
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?|月)?\s*$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})\s*年?$")
+# An Excel day number as text (a date column saved to CSV without its format): five digits, so no
+# year (four) or compact date (eight) is taken for one, and within 1990-01-01 .. 2100-12-31, so a
+# mistyped year such as 20231 is still refused rather than read as 1955 (73415 = 2100-12-31).
+_EXCEL_SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")
+_SERIAL_DAYS = (32874, 73415)
 # An amount as typed in a bureau's table, NFKC-folded and lower-cased: an optional currency mark,
 # a number, an optional unit of 元 (亿元 / 万元 / 千元 / 元, the 元 may be left out after 亿 / 万).
 _MONEY = re.compile(
@@ -209,6 +214,10 @@ def _date_from_text(value: Any) -> str:
     text = _folded(value)
     m = _DATE.match(text) or _COMPACT_DATE.match(text)
     if m is None:
+        serial = _EXCEL_SERIAL.match(text)
+        if serial is not None and _SERIAL_DAYS[0] <= int(serial.group(1)) <= _SERIAL_DAYS[1]:
+            # a spreadsheet's date saved to CSV as its day number
+            return date.fromordinal(_EXCEL_EPOCH + int(serial.group(1))).isoformat()
         raise ValueError(f"不是日期 not a date: {value!r}")
     year, month = int(m.group(1)), int(m.group(2))
     day = m.group(3)

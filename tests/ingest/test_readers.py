@@ -45,6 +45,11 @@ def test_values() -> None:
     assert parse_date("20230507") == "2023-05-07" and parse_date(45053) == "2023-05-07"
     assert parse_year("2021年") == 2021 and parse_year("2021-03-01") == 2021
     assert parse_date("2023年5月") == "2023-05" and parse_year("2023年5月") == 2023
+    # A date column saved to CSV as Excel day numbers: 45053 is 2023-05-07.
+    assert parse_date("45053") == "2023-05-07" and parse_year("45053.0") == 2023
+    for bad in ("123456", "20231"):  # not five digits; a mistyped year, not 1955
+        with pytest.raises(ValueError, match="not a date"):
+            parse_date(bad)
     assert split_cell("浙江大学；西北工业大学、 中国药科大学;浙江大学") == [
         "浙江大学",
         "西北工业大学",
