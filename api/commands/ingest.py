@@ -100,8 +100,8 @@ def ingest(
         Path | None,
         typer.Option(
             "--review",
-            help="write every look-alike left for review to this CSV; mark 是 in 是否同一 and "
-            "save it in the source folder as 别名*.csv to merge them on the next ingest",
+            help="write every look-alike left for review to this CSV (mark 是 on a line, save "
+            "the file as 别名*.csv in the source folder: the next ingest merges it)",
         ),
     ] = None,
     mapping: Annotated[
