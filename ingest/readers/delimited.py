@@ -14,14 +14,8 @@ from typing import Any, BinaryIO
 
 from charset_normalizer import from_bytes
 
-from ingest.readers import (
-    CellError,
-    Columns,
-    Record,
-    find_header,
-    is_total_row,
-    note_totals,
-)
+from ingest.readers import CellError, Record
+from ingest.readers.tables import Columns, find_header, is_total_row, note_totals
 from ingest.values import is_blank
 from kg.errors import InvalidInput
 

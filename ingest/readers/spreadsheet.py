@@ -13,15 +13,8 @@ from typing import Any, BinaryIO
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ingest.readers import (
-    HEADER_LOOK_AHEAD,
-    CellError,
-    Columns,
-    Record,
-    find_header,
-    is_total_row,
-    note_totals,
-)
+from ingest.readers import CellError, Record
+from ingest.readers.tables import HEADER_LOOK_AHEAD, Columns, find_header, is_total_row, note_totals
 from ingest.values import is_blank
 from kg.errors import InvalidInput
 
