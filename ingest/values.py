@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException
 from functools import cache, lru_cache
 from typing import Any, TypeVar
 
@@ -132,14 +132,17 @@ def parse_float(value: Any) -> float:
         except ValueError:
             pass
         else:
-            if number != number or number in (float("inf"), float("-inf")):
-                raise ValueError(f"不是有限数字 not a finite number: {value!r}")
-            return number
+            return _finite(number, value)
     text = _folded(value).replace(",", "").replace("万元", "").replace("元", "").strip()
     try:
         number = float(text)
     except ValueError:
         raise ValueError(f"不是数字 not a number: {value!r}") from None
+    return _finite(number, value)
+
+
+def _finite(number: float, value: Any) -> float:
+    """``number`` (read from the cell ``value``), refused when NaN or infinite."""
     if number != number or number in (float("inf"), float("-inf")):
         raise ValueError(f"不是有限数字 not a finite number: {value!r}")
     return number
@@ -149,8 +152,6 @@ def parse_cny_10k(value: Any) -> float:
     """An amount in 万元 (10k CNY): a bare number is taken as 万元 already (the unit the column
     headers state); a unit typed in the cell converts (3.2亿 → 32000, 500元 → 0.05, ￥1,200万元 →
     1200)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return parse_float(value)
     if value.__class__ is str:
         return _cny_text(value)
     return parse_float(value)
@@ -163,11 +164,9 @@ def _cny_from_text(value: Any) -> float:
         raise ValueError(f"不是金额 not an amount (e.g. 120, 3.2亿, 500元): {value!r}")
     try:
         number = float(Decimal(m.group(1)) * _IN_10K[m.group(2)])
-    except InvalidOperation:
-        raise ValueError(f"不是金额 not an amount: {value!r}") from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError(f"不是有限数字 not a finite number: {value!r}")
-    return number
+    except DecimalException:  # an exponent beyond Decimal's range (1e9999999亿)
+        raise ValueError(f"不是有限数字 not a finite number: {value!r}") from None
+    return _finite(number, value)
 
 
 def parse_credit_code(value: Any) -> str:

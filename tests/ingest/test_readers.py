@@ -93,6 +93,9 @@ def test_amounts_in_10k_cny_convert_the_unit_typed_in_the_cell() -> None:
     for bad in ("一百万", "12%", "nan", "3.2亿美元"):
         with pytest.raises(ValueError, match="not an amount"):
             parse_cny_10k(bad)
+    for huge in ("1e400", "1e9999999亿"):  # beyond float, beyond Decimal: refused, not a crash
+        with pytest.raises(ValueError, match="not a finite number"):
+            parse_cny_10k(huge)
 
 
 def test_credit_codes_fold_to_one_spelling() -> None:
