@@ -149,19 +149,12 @@ def read_delimited(
             if found is None:
                 return
             names, first = found
-            for row_no, cells in first:
-                if is_total_row(cells):
-                    totals.append(row_no)
-                    continue
-                if len(cells) > len(names) and _overflows(cells, len(names)):
-                    long_rows.append(row_no)
-                yield row_no, _checked(names, cells, "".join(cells), text.encoding)
         elif columns:
-            names = list(columns)
+            names, first = list(columns), []
         else:
             raise InvalidInput("a file without a header row needs `columns:` in its mapping")
         width = len(names)
-        for row_no, cells in rows:
+        for row_no, cells in chain(first, rows):  # the rows read past the header first
             joined = "".join(cells)
             if not joined.strip():  # every cell blank
                 continue
@@ -174,7 +167,7 @@ def read_delimited(
             yield row_no, _checked(names, cells, joined, text.encoding)
         note_totals(notes, totals)
         if header:
-            _note_long_rows(notes, long_rows, len(names))
+            _note_long_rows(notes, long_rows, width)
     except UnicodeDecodeError as exc:
         raise InvalidInput(
             f"row {row_no + 1}: bytes that are not {text.encoding}: {exc.reason}; "
