@@ -61,8 +61,8 @@ class RowLoader:
         self.resolver = resolver
         # Nodes keyed with another node's name (``of``) are resolved after it.
         self._of = {ref: rule.of for ref, rule in mapping.nodes.items() if rule.of is not None}
-        self._of_refs = set(self._of.values())
-        self._order = sorted(mapping.nodes, key=lambda ref: ref not in self._of_refs)
+        keyed_by = set(self._of.values())
+        self._order = sorted(mapping.nodes, key=lambda ref: ref not in keyed_by)
 
     def check_columns(self, record: dict[str, Any]) -> list[str]:
         return self.mapper.check_columns(record)
@@ -71,21 +71,14 @@ class RowLoader:
         mapped = self.mapper.map(record)
         out = Loaded()
         resolved: dict[str, list[tuple[str, str]]] = {}
-        if self._of:
-            names: dict[str, str] = {}  # ref → the resolved name of its first node
-            for ref in self._order:
-                drafts = mapped.nodes[ref]
-                if ref in self._of_refs:
-                    resolved[ref] = [self._node(d, row, prov, out, names) for d in drafts]
-                else:
-                    of = self._of.get(ref)
-                    qualifier = names.get(of) if of is not None else None
-                    resolved[ref] = [
-                        self._node(d, row, prov, out, names, qualifier) for d in drafts
-                    ]
-        else:
-            for ref, drafts in mapped.nodes.items():
-                resolved[ref] = [self._node(d, row, prov, out) for d in drafts]
+        # The resolved name of each ref's first node, for nodes keyed ``of`` it (else not kept).
+        names: dict[str, str] | None = {} if self._of else None
+        for ref in self._order:
+            of = self._of.get(ref)
+            qualifier = names.get(of) if names is not None and of is not None else None
+            resolved[ref] = [
+                self._node(d, row, prov, out, names, qualifier) for d in mapped.nodes[ref]
+            ]
         edges = out.edges
         for draft in mapped.edges:
             rule = draft.rule

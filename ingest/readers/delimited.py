@@ -126,7 +126,7 @@ def read_delimited(
     semicolon-separated under a .csv name.
 
     The header is the first non-blank row, or a later one holding more of the columns in
-    ``expect`` (:func:`ingest.readers.find_header`; rows skipped above it go to ``notes``).
+    ``expect`` (:func:`ingest.readers.tables.find_header`; rows skipped above it go to ``notes``).
     Without a header row, ``columns`` names the columns (an edge list ``head,relation,tail``).
     """
     text = text_stream(stream, encoding)

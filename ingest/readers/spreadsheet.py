@@ -65,10 +65,9 @@ def read_xlsx(
     notes: list[str] | None = None,
 ) -> Iterator[Record]:
     """Rows of one sheet (``sheet`` by name, else the first that holds the ``expect`` columns) as
-    ``{header: value}``; the header is
-    the first non-blank row, or a later one holding more of the ``expect`` columns (a title
-    row above it: :func:`ingest.readers.find_header`). Dates come as ``datetime``, numbers as
-    ``int``/``float``."""
+    ``{header: value}``; the header is the first non-blank row, or a later one holding more of
+    the ``expect`` columns (a title row above it: :func:`ingest.readers.tables.find_header`).
+    Dates come as ``datetime``, numbers as ``int``/``float``."""
     if not stream.seekable():
         stream = io.BytesIO(stream.read())  # an XLSX is a zip: it needs random access
     try:
